@@ -1,0 +1,92 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PlumblineError } from '../util/errors.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The CLI: a thin commander layer over the library (STYLE.md convention 5). Each command maps
+ * argv to options, calls the core, and returns an exit code: 0 clean, 1 gate failed,
+ * 2 usage/config/target error, 3 internal failure. Heavy modules load inside the command.
+ * Known errors print one line (`plumbline: ...`), never a stack trace.
+ * @param argv process.argv
+ * @returns the exit code
+ */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('plumbline')
+    .description('Audit how production-ready an AI-agent harness is, against 12 harness primitives.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run plumbline --help for usage)');
+
+  program
+    .command('evaluate')
+    .description('scan a repository and report a verdict per primitive with file:line evidence')
+    .argument('[path]', 'repository to audit', '.')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--rubric <file>', 'rubric YAML to use instead of the bundled rubrics/core.yaml')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['critical', 'high', 'medium', 'low']))
+    .option('--min-score <n>', 'exit 1 when the score is below n (0-100)')
+    .option('--max-file-size <bytes>', 'skip files larger than this (default 1048576)')
+    .option('--exclude <glob...>', 'extra paths to leave out (globs)')
+    .option('--no-cache', 'do not read or write the cache in the user cache directory')
+    .option('--timings', 'print per-stage times to stderr')
+    .option('-q, --quiet', 'print nothing but the report')
+    .action(async (path: string, opts: Record<string, unknown>) => {
+      const { runEvaluate } = await import('./evaluate.js');
+      code = await runEvaluate(path, opts);
+    });
+
+  const rubric = program.command('rubric').description('list the rubric, or show one primitive');
+  rubric
+    .command('list', { isDefault: true })
+    .description('list the primitives of the rubric')
+    .option('--rubric <file>', 'rubric YAML to use')
+    .option('--json', 'print the validated rubric as JSON')
+    .action(async (opts: { rubric?: string; json?: boolean }) => {
+      const { runRubricList } = await import('./rubric.js');
+      code = runRubricList(opts);
+    });
+  rubric
+    .command('show')
+    .description('print one primitive: what, why, signals, severity, fix and acceptance test')
+    .argument('<id>', 'primitive id, e.g. permissions')
+    .option('--rubric <file>', 'rubric YAML to use')
+    .action(async (id: string, opts: { rubric?: string }) => {
+      const { runRubricShow } = await import('./rubric.js');
+      code = runRubricShow(id, opts);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the report or the rubric')
+    .argument('[which]', 'report | rubric', 'report')
+    .action(async (which: string) => {
+      const { runSchema } = await import('./schema.js');
+      code = runSchema(which);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    return exitCodeFor(err);
+  }
+}
+
+/** Maps an error to an exit code after printing it as one line. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2; // commander already printed the message
+  }
+  if (err instanceof PlumblineError) {
+    process.stderr.write(`plumbline: ${err.message.split('\n').join('\nplumbline: ')}\n`);
+    return err.exitCode;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`plumbline: internal error: ${msg.split('\n')[0]}\n`);
+  if (process.env.PLUMBLINE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 3;
+}

@@ -1,0 +1,109 @@
+import { basename } from 'node:path';
+import { loadRubric, type LoadedRubric } from './rubric/load.js';
+import { resolveTarget, scan } from './scan/scan.js';
+import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
+import { buildPrefilter } from './extract/prefilter.js';
+import { computeReachability } from './detect/reachability.js';
+import { detect } from './detect/engine.js';
+import { score } from './score/score.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.js';
+import { AnalysisCache } from './util/cache.js';
+import { sha256 } from './util/fs.js';
+import { VERSION } from './version.js';
+
+/** Options of `evaluate()`; every field is optional except the target. */
+export interface EvaluateOptions {
+  /** Directory to audit. */
+  target: string;
+  /** Rubric YAML path (default: bundled rubrics/core.yaml) or an already loaded rubric. */
+  rubric?: string | LoadedRubric;
+  /** Per-file size cap in bytes (default 1 MiB). */
+  maxFileSize?: number;
+  /** Extra exclude globs. */
+  exclude?: string[];
+  /** Use the user-level cache (default true). */
+  cache?: boolean;
+  /** Receives typed progress events (the tool's own streaming-events primitive). */
+  onEvent?: (e: EvaluateEvent) => void;
+}
+
+/**
+ * Typed progress events emitted by the pipeline, one per finished stage, with elapsed
+ * milliseconds since the start of `evaluate()`. `done` is always the last event of a
+ * successful run; a failed run throws instead.
+ */
+export type EvaluateEvent =
+  | { type: 'scan'; ms: number; files: number; lister: 'git' | 'globby' }
+  | { type: 'cache-hit'; ms: number }
+  | { type: 'extract'; ms: number; parsed: number; prefiltered: number; cached: number }
+  | { type: 'detect'; ms: number }
+  | { type: 'score'; ms: number }
+  | { type: 'done'; ms: number; cached: boolean };
+
+/**
+ * Runs the static audit: scan -> extract -> detect -> score (STYLE.md data flow).
+ * Deterministic: the same files and rubric give the same report, byte for byte.
+ * @throws TargetError (bad target), RubricError (bad rubric); never writes inside the target
+ */
+export async function evaluate(opts: EvaluateOptions): Promise<Report> {
+  const t0 = performance.now();
+  const ms = () => Math.round(performance.now() - t0);
+  const emit = opts.onEvent ?? (() => {});
+  const root = resolveTarget(opts.target);
+  const loaded = typeof opts.rubric === 'object' ? opts.rubric : loadRubric(opts.rubric);
+  const { rubric } = loaded;
+  const scanned = await scan(root, { maxFileSize: opts.maxFileSize, exclude: opts.exclude });
+  emit({ type: 'scan', ms: ms(), files: scanned.files.length, lister: scanned.lister });
+
+  const cache = new AnalysisCache(root, opts.cache !== false);
+  const runKey = sha256(JSON.stringify([
+    VERSION, EXTRACTOR_VERSION, loaded.hash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root),
+    scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
+  ]));
+  const memo = cache.loadRun(runKey);
+  if (memo) {
+    emit({ type: 'cache-hit', ms: ms() });
+    emit({ type: 'done', ms: ms(), cached: true });
+    return JSON.parse(memo) as Report;
+  }
+
+  const store = cache.loadFacts();
+  const prefilter = buildPrefilter(rubric);
+  const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
+  emit({ type: 'extract', ms: ms(), ...stats });
+
+  const reach = computeReachability(root, files);
+  const { context, detections } = detect(rubric, files, reach);
+  emit({ type: 'detect', ms: ms() });
+
+  const body = score(rubric, context, detections);
+  const count = (key: 'language' | 'role') => {
+    const out: Record<string, number> = {};
+    for (const f of files) out[f[key]] = (out[f[key]] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+  };
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'plumbline', version: VERSION },
+    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16) },
+    target: {
+      name: basename(root),
+      lister: scanned.lister,
+      files: files.length,
+      parsed: files.filter((f) => f.facts.parsed).length,
+      languages: count('language'),
+      roles: count('role'),
+      skipped: scanned.skipped,
+      entryPoints: context.entryPoints.slice(0, 50),
+    },
+    context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
+    ...body,
+  };
+  emit({ type: 'score', ms: ms() });
+  if (cache.enabled) {
+    cache.saveFacts(store, used);
+    cache.saveRun(runKey, JSON.stringify(report));
+  }
+  emit({ type: 'done', ms: ms(), cached: false });
+  return report;
+}

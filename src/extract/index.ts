@@ -1,0 +1,105 @@
+import type { ScannedFile, SkipCounts } from '../scan/scan.js';
+import { readText } from '../scan/scan.js';
+import { isCode } from '../scan/classify.js';
+import { sha256 } from '../util/fs.js';
+import type { FileFacts } from './types.js';
+import type { Prefilter } from './prefilter.js';
+import { extractPython } from './python.js';
+import { extractRust } from './rust.js';
+import { extractGo } from './go.js';
+import { scanTypeScriptImports } from './typescript.js';
+
+/** Bump when any front end changes what it emits: invalidates cached facts. */
+export const EXTRACTOR_VERSION = 7;
+
+/** A scanned file with its content hash, facts and (for code files) text. */
+export interface AnalyzedFile extends ScannedFile {
+  hash: string;
+  facts: FileFacts;
+  /** Text of code files, kept for the wired-in check of the detect stage; dropped afterwards. */
+  text?: string;
+}
+
+/** Cached facts by content hash (see src/util/cache.ts). */
+export type FactsStore = Map<string, FileFacts>;
+
+/** Counters for the report's scan section and `--timings`. */
+export interface ExtractStats {
+  parsed: number;
+  prefiltered: number;
+  cached: number;
+}
+
+/**
+ * The extract stage: reads every scanned file once, skips binary/non-UTF-8/empty files (counted
+ * in `skipped`), and produces facts per file from the cache or the language front end.
+ * The TypeScript front end (ts-morph) is imported lazily, only when a file needs parsing.
+ * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilter, content)`; updated in place
+ */
+export async function extractAll(
+  root: string,
+  files: ScannedFile[],
+  prefilter: Prefilter,
+  store: FactsStore,
+  skipped: SkipCounts,
+): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string> }> {
+  const out: AnalyzedFile[] = [];
+  const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
+  const used = new Set<string>();
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(prefilter.source)}\0`;
+  let tsFront: typeof import('./typescript.js') | undefined;
+  for (const f of files) {
+    const text = readText(root, f.path);
+    if (text === 'binary') { skipped.binary++; continue; }
+    if (text === 'non-utf8') { skipped.nonUtf8++; continue; }
+    if (text === 'empty') { skipped.empty++; continue; }
+    if (text === 'unreadable') { skipped.unreadable++; continue; }
+    const hash = sha256(salt + f.path.replace(/^.*\./, '') + '\0' + text);
+    used.add(hash);
+    let facts = store.get(hash);
+    if (facts) stats.cached++;
+    else {
+      facts = await extractOne(f, text, prefilter, async () => (tsFront ??= await import('./typescript.js')));
+      if (facts.parsed) stats.parsed++;
+      else stats.prefiltered++;
+      store.set(hash, facts);
+    }
+    out.push({ ...f, hash, facts, text: isCode(f.language) ? text : undefined });
+  }
+  return { files: out, stats, used };
+}
+
+async function extractOne(
+  f: ScannedFile,
+  text: string,
+  prefilter: Prefilter,
+  loadTs: () => Promise<typeof import('./typescript.js')>,
+): Promise<FileFacts> {
+  switch (f.language) {
+    case 'typescript':
+    case 'javascript':
+      if (!prefilter.test(text)) return { facts: [], imports: scanTypeScriptImports(text), parsed: false };
+      return (await loadTs()).extractTypeScript(f.path, text);
+    case 'python':
+      return extractPython(text);
+    case 'rust':
+      return extractRust(text, f.path);
+    case 'go':
+      return extractGo(text);
+    case 'config':
+      return extractConfig(text);
+    default:
+      return { facts: [], imports: [], parsed: false };
+  }
+}
+
+/** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000). */
+function extractConfig(text: string): FileFacts {
+  const facts: FileFacts['facts'] = [];
+  const lines = text.split(/\r?\n/, 2000);
+  lines.forEach((line, i) => {
+    const t = line.trim();
+    if (t && !t.startsWith('#') && t.length <= 200) facts.push({ k: 'text', v: t, l: i + 1 });
+  });
+  return { facts, imports: [], parsed: true };
+}

@@ -1,0 +1,268 @@
+import { ts } from 'ts-morph';
+import { FactSink, type FileFacts } from './types.js';
+
+/**
+ * TypeScript/JavaScript front end. Parses one file syntax-only with the compiler bundled by
+ * ts-morph and walks compiler nodes with `ts.forEachChild` (STYLE.md speed habits: no
+ * token-kind searches, no type checker, no retained trees; the SourceFile is dropped on return).
+ *
+ * Emits: import, decl, member, call, string, key, tooldef, union and test facts (see Fact).
+ * Errors in the source are tolerated: the parser recovers and we keep what it produced.
+ */
+
+const SCHEMA_KEYS = new Set(['parameters', 'input_schema', 'inputSchema', 'schema', 'parametersJsonSchema', 'argsSchema', 'args', 'inputs', 'params', 'jsonSchema', 'zodSchema']);
+const DISCRIMINANTS = new Set(['type', 'kind', 'event', 'tag', 'name']);
+const TEST_CALLEES = new Set(['it', 'test', 'describe', 'it.each', 'test.each', 'it.only', 'test.only', 'describe.each']);
+
+function scriptKind(path: string): ts.ScriptKind {
+  if (/\.tsx$/.test(path)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+function nameText(name: ts.Node | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return undefined;
+}
+
+/** `a.b.c(...)` -> "a.b.c" (last 3 segments); `this.x.y` -> "this.x.y"; calls inside chains are skipped. */
+function calleeText(expr: ts.Expression): string | undefined {
+  const parts: string[] = [];
+  let e: ts.Expression = expr;
+  for (let depth = 0; depth < 8; depth++) {
+    if (ts.isIdentifier(e)) {
+      parts.unshift(e.text);
+      break;
+    }
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      parts.unshift('this');
+      break;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      parts.unshift(e.name.text);
+      e = e.expression;
+      continue;
+    }
+    if (ts.isCallExpression(e) || ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isElementAccessExpression(e) || ts.isAwaitExpression(e)) {
+      e = (e as { expression: ts.Expression }).expression;
+      parts.unshift('()');
+      continue;
+    }
+    break;
+  }
+  const clean = parts.filter((p) => p !== '()');
+  if (!clean.length) return undefined;
+  return clean.slice(-3).join('.');
+}
+
+function literalDiscriminant(type: ts.TypeNode | undefined): string | undefined {
+  if (type && ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal)) return type.literal.text;
+  return undefined;
+}
+
+/** Discriminant value of a type literal / interface: the literal type of a `type`/`kind`/`event` member. */
+function discriminantOf(members: ts.NodeArray<ts.TypeElement>): string | undefined {
+  for (const m of members) {
+    if (ts.isPropertySignature(m)) {
+      const n = nameText(m.name);
+      if (n && DISCRIMINANTS.has(n)) {
+        const v = literalDiscriminant(m.type);
+        if (v) return v;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Extracts facts from TypeScript/JavaScript source text.
+ * @param path repository-relative path (decides TS/TSX/JS parsing)
+ * @param text file contents
+ */
+export function extractTypeScript(path: string, text: string): FileFacts {
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path));
+  const sink = new FactSink();
+  const imports: string[] = [];
+  const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  // interface name -> discriminant literal, to resolve unions of named members in this file
+  const discByName = new Map<string, string>();
+  const unions: Array<{ name: string; line: number; members: ts.NodeArray<ts.TypeNode> }> = [];
+
+  const checkToolDef = (node: ts.Node, keys: string[], nameValue: string | undefined) => {
+    if (keys.includes('name') && keys.includes('description') && keys.some((k) => SCHEMA_KEYS.has(k))) {
+      sink.add('tooldef', nameValue ?? 'tool', lineOf(node));
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.ExportDeclaration: {
+        const spec = (node as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
+        if (spec && ts.isStringLiteral(spec)) {
+          imports.push(spec.text);
+          sink.add('import', spec.text, lineOf(node));
+        }
+        return;
+      }
+      case ts.SyntaxKind.ImportEqualsDeclaration: {
+        const ref = (node as ts.ImportEqualsDeclaration).moduleReference;
+        if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+          imports.push(ref.expression.text);
+          sink.add('import', ref.expression.text, lineOf(node));
+        }
+        return;
+      }
+      case ts.SyntaxKind.CallExpression: {
+        const call = node as ts.CallExpression;
+        const first = call.arguments[0];
+        if (call.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(call.expression) && call.expression.text === 'require')) {
+          if (first && ts.isStringLiteral(first)) {
+            imports.push(first.text);
+            sink.add('import', first.text, lineOf(node));
+          }
+        } else {
+          const callee = calleeText(call.expression);
+          if (callee) {
+            sink.add('call', callee, lineOf(call.expression));
+            if (TEST_CALLEES.has(callee) && first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) {
+              sink.add('test', first.text, lineOf(first));
+            }
+          }
+        }
+        break;
+      }
+      case ts.SyntaxKind.NewExpression: {
+        const callee = calleeText((node as ts.NewExpression).expression);
+        if (callee) sink.add('call', callee, lineOf(node));
+        break;
+      }
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression: {
+        const c = node as ts.ClassLikeDeclaration;
+        const n = nameText(c.name);
+        if (n) sink.add('decl', n, lineOf(c.name ?? c));
+        for (const m of c.members) {
+          const mn = nameText(m.name);
+          if (mn) sink.add('member', mn, lineOf(m));
+        }
+        break;
+      }
+      case ts.SyntaxKind.InterfaceDeclaration: {
+        const i = node as ts.InterfaceDeclaration;
+        sink.add('decl', i.name.text, lineOf(i.name));
+        const keys: string[] = [];
+        for (const m of i.members) {
+          const mn = nameText(m.name);
+          if (mn) {
+            sink.add('member', mn, lineOf(m));
+            keys.push(mn);
+          }
+        }
+        const d = discriminantOf(i.members);
+        if (d) discByName.set(i.name.text, d);
+        checkToolDef(i, keys, i.name.text);
+        break;
+      }
+      case ts.SyntaxKind.TypeAliasDeclaration: {
+        const t = node as ts.TypeAliasDeclaration;
+        sink.add('decl', t.name.text, lineOf(t.name));
+        if (ts.isUnionTypeNode(t.type)) unions.push({ name: t.name.text, line: lineOf(t.name), members: t.type.types });
+        else if (ts.isTypeLiteralNode(t.type)) {
+          const d = discriminantOf(t.type.members);
+          if (d) discByName.set(t.name.text, d);
+          const keys = t.type.members.map((m) => nameText(m.name)).filter((x): x is string => !!x);
+          for (const m of t.type.members) {
+            const mn = nameText(m.name);
+            if (mn) sink.add('member', mn, lineOf(m));
+          }
+          checkToolDef(t, keys, t.name.text);
+        }
+        break;
+      }
+      case ts.SyntaxKind.EnumDeclaration: {
+        const e = node as ts.EnumDeclaration;
+        sink.add('decl', e.name.text, lineOf(e.name));
+        const values: string[] = [];
+        for (const m of e.members) {
+          const mn = nameText(m.name);
+          if (mn) {
+            sink.add('member', mn, lineOf(m));
+            values.push(m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : mn);
+          }
+        }
+        if (values.length >= 2) sink.add('union', values.join('|'), lineOf(e.name));
+        break;
+      }
+      case ts.SyntaxKind.FunctionDeclaration: {
+        const n = nameText((node as ts.FunctionDeclaration).name);
+        if (n) sink.add('decl', n, lineOf(node));
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration: {
+        const v = node as ts.VariableDeclaration;
+        if (ts.isIdentifier(v.name)) sink.add('decl', v.name.text, lineOf(v.name));
+        break;
+      }
+      case ts.SyntaxKind.ObjectLiteralExpression: {
+        const o = node as ts.ObjectLiteralExpression;
+        const keys: string[] = [];
+        let nameValue: string | undefined;
+        for (const p of o.properties) {
+          const pn = nameText(p.name);
+          if (!pn) continue;
+          keys.push(pn);
+          sink.add('key', pn, lineOf(p));
+          if (pn === 'name' && ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.initializer) || ts.isNoSubstitutionTemplateLiteral(p.initializer))) nameValue = p.initializer.text;
+        }
+        checkToolDef(o, keys, nameValue);
+        break;
+      }
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral: {
+        const s = (node as ts.StringLiteral).text;
+        if (s.length <= 80) sink.add('string', s, lineOf(node));
+        return;
+      }
+      default:
+        break;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sf, visit);
+
+  for (const u of unions) {
+    const values: string[] = [];
+    for (const m of u.members) {
+      if (ts.isLiteralTypeNode(m) && ts.isStringLiteral(m.literal)) values.push(m.literal.text);
+      else if (ts.isTypeLiteralNode(m)) {
+        const d = discriminantOf(m.members);
+        if (d) values.push(d);
+      } else if (ts.isTypeReferenceNode(m) && ts.isIdentifier(m.typeName)) {
+        const d = discByName.get(m.typeName.text);
+        if (d) values.push(d);
+      }
+    }
+    if (values.length >= 2) sink.add('union', `${u.name}:${values.join('|')}`, u.line);
+  }
+  return { facts: sink.facts, imports, parsed: true };
+}
+
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/**
+ * Cheap import-only pass for TS/JS files that fail the rubric prefilter: enough for reachability.
+ * Returns module specifiers in source order (comments are not stripped; a false edge only widens
+ * reachability, which is the conservative direction).
+ */
+export function scanTypeScriptImports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const s = m[1] ?? m[2] ?? m[3];
+    if (s) out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { SeveritySchema, VerdictSchema, ContextFlagSchema } from '../rubric/schema.js';
+
+/**
+ * The JSON report, schema-versioned (`schemaVersion`). This zod schema is the single source of
+ * truth; `schema/report.schema.json` is generated from it (`npm run schema`).
+ * Contract with ../shared/eval/score.mjs: `primitives[].id` and `primitives[].verdict`.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const EvidenceSchema = z.object({
+  id: z.string().describe('stable within a report, e.g. "permissions#2"; cited by judges'),
+  criterion: z.string(),
+  signal: z.string(),
+  file: z.string().describe('repository-relative path'),
+  line: z.number().int().positive(),
+  snippet: z.string(),
+  strength: z.number().describe('signal weight x reachability x wired-in factors'),
+  reachable: z.boolean(),
+  wired: z.boolean(),
+});
+
+export const ConfidenceSchema = z.enum(['high', 'medium', 'low']);
+export const ShapeSchema = z.enum(['coding-agent', 'chat-assistant', 'workflow-orchestrator', 'agent-sdk', 'not-an-agent']);
+
+export const PrimitiveResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  tier: z.number().int().min(1).max(3),
+  verdict: VerdictSchema,
+  confidence: ConfidenceSchema,
+  severity: SeveritySchema.nullable().describe('gap severity; null when present or not applicable'),
+  rationale: z.string(),
+  criteria: z.record(z.string(), z.object({ strength: z.number(), min: z.number(), met: z.boolean() })),
+  evidence: z.array(EvidenceSchema),
+});
+
+export const FindingSchema = z.object({
+  id: z.string().describe('finding id: the primitive id'),
+  ruleId: z.string().describe('"plumbline/<primitive-id>"'),
+  title: z.string(),
+  verdict: VerdictSchema,
+  severity: SeveritySchema,
+  message: z.string(),
+  severityReason: z.string(),
+  evidence: z.array(z.string()).describe('evidence ids'),
+  fix: z.string(),
+  phase: z.string(),
+});
+
+export const PhaseResultSchema = z.object({
+  order: z.number().int().positive(),
+  id: z.string(),
+  title: z.string(),
+  goal: z.string(),
+  findings: z.array(z.string()),
+});
+
+export const AcceptanceTestSchema = z.object({
+  finding: z.string(),
+  name: z.string(),
+  given: z.string(),
+  then: z.string(),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('plumbline'), version: z.string() }),
+  rubric: z.object({ id: z.string(), hash: z.string() }),
+  target: z.object({
+    name: z.string(),
+    lister: z.enum(['git', 'globby']),
+    files: z.number().int(),
+    parsed: z.number().int(),
+    languages: z.record(z.string(), z.number().int()),
+    roles: z.record(z.string(), z.number().int()),
+    skipped: z.object({
+      excluded: z.number().int(), tooLarge: z.number().int(), binary: z.number().int(), nonUtf8: z.number().int(),
+      symlink: z.number().int(), unreadable: z.number().int(), empty: z.number().int(),
+    }),
+    entryPoints: z.array(z.string()),
+  }),
+  context: z.object({
+    shape: ShapeSchema,
+    flags: z.array(ContextFlagSchema),
+    summary: z.string(),
+    evidence: z.record(z.string(), z.array(EvidenceSchema)),
+  }),
+  applicable: z.boolean().describe('false when the target is not an agent harness'),
+  score: z.number().int().min(0).max(100).nullable(),
+  summary: z.object({ present: z.number().int(), partial: z.number().int(), absent: z.number().int() }),
+  primitives: z.array(PrimitiveResultSchema),
+  findings: z.array(FindingSchema),
+  upgradePath: z.array(PhaseResultSchema),
+  acceptanceTests: z.array(AcceptanceTestSchema),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
+export type PrimitiveResult = z.infer<typeof PrimitiveResultSchema>;

@@ -1,0 +1,94 @@
+import type { Rubric, Severity, Primitive, ContextFlag } from '../rubric/schema.js';
+import type { Detection, Context } from '../detect/types.js';
+import type { Finding, PrimitiveResult, Report } from '../report/schema.js';
+
+/**
+ * The score stage: severity per gap, the overall score, findings ordered by severity, the
+ * upgrade path in phases, and an acceptance test per finding. Pure and deterministic.
+ * Severity rules come from the rubric (PRIMITIVES.md "Severity").
+ */
+
+export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
+const TIER_WEIGHT: Record<number, number> = { 1: 3, 2: 2, 3: 1 };
+const VERDICT_VALUE = { present: 1, partial: 0.5, absent: 0 } as const;
+
+/** Rank of a severity: 0 = critical ... 3 = low. */
+export function severityRank(s: Severity): number {
+  return SEVERITY_ORDER.indexOf(s);
+}
+
+/**
+ * Severity of a gap: the first rubric rule whose flags are all set, else `base`; a partial
+ * primitive is one level lower than an absent one (never below low).
+ */
+export function gapSeverity(p: Primitive, verdict: 'partial' | 'absent', flags: ContextFlag[]): { severity: Severity; reason: string } {
+  const rule = p.severity.rules.find((r) => r.when.every((f) => flags.includes(f)));
+  let sev = rule?.severity ?? p.severity.base;
+  let reason = rule ? rule.because : `tier ${p.tier} default`;
+  if (verdict === 'partial') {
+    sev = SEVERITY_ORDER[Math.min(3, severityRank(sev) + 1)]!;
+    reason += '; lowered one level because the primitive is partly there';
+  }
+  return { severity: sev, reason };
+}
+
+/**
+ * Overall score 0-100: tier-weighted mean of verdict values (present 1, partial 0.5, absent 0;
+ * tier 1 weighs 3, tier 2 weighs 2, tier 3 weighs 1). Null when the target is not an agent.
+ */
+export function overallScore(rubric: Rubric, detections: Detection[], applicable: boolean): number | null {
+  if (!applicable) return null;
+  let num = 0;
+  let den = 0;
+  for (const p of rubric.primitives) {
+    const d = detections.find((x) => x.id === p.id);
+    const w = TIER_WEIGHT[p.tier] ?? 1;
+    den += w;
+    num += w * VERDICT_VALUE[d?.verdict ?? 'absent'];
+  }
+  return den ? Math.round((100 * num) / den) : 0;
+}
+
+/** Builds the report body (everything but tool/target metadata). */
+export function score(rubric: Rubric, context: Context, detections: Detection[]): Pick<Report, 'applicable' | 'score' | 'summary' | 'primitives' | 'findings' | 'upgradePath' | 'acceptanceTests'> {
+  const applicable = context.shape !== 'not-an-agent';
+  const primitives: PrimitiveResult[] = [];
+  const findings: Array<Finding & { order: number; tier: number }> = [];
+  rubric.primitives.forEach((p, order) => {
+    const d = detections.find((x) => x.id === p.id)!;
+    let severity: Severity | null = null;
+    if (applicable && d.verdict !== 'present') {
+      const g = gapSeverity(p, d.verdict, context.flags);
+      severity = g.severity;
+      findings.push({
+        id: p.id, ruleId: `plumbline/${p.id}`, title: p.title, verdict: d.verdict, severity,
+        message: d.verdict === 'absent' ? `${p.title} is missing. ${p.why}` : `${p.title} is only partly in place. ${d.rationale}`,
+        severityReason: g.reason,
+        evidence: d.evidence.map((e) => e.id), fix: p.fix, phase: p.phase, order, tier: p.tier,
+      });
+    }
+    primitives.push({
+      id: p.id, title: p.title, tier: p.tier, verdict: d.verdict, confidence: d.confidence, severity,
+      rationale: d.rationale, criteria: d.criteria, evidence: d.evidence,
+    });
+  });
+  findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.tier - b.tier || a.order - b.order);
+  const upgradePath = rubric.phases
+    .map((ph) => ({ id: ph.id, title: ph.title, goal: ph.goal, findings: findings.filter((f) => f.phase === ph.id).map((f) => f.id) }))
+    .filter((ph) => ph.findings.length)
+    .map((ph, i) => ({ order: i + 1, ...ph }));
+  const acceptanceTests = findings.map((f) => {
+    const p = rubric.primitives.find((x) => x.id === f.id)!;
+    return { finding: f.id, ...p.acceptance };
+  });
+  const count = (v: string) => primitives.filter((p) => p.verdict === v).length;
+  return {
+    applicable,
+    score: overallScore(rubric, detections, applicable),
+    summary: { present: count('present'), partial: count('partial'), absent: count('absent') },
+    primitives,
+    findings: findings.map(({ order: _o, tier: _t, ...f }) => f),
+    upgradePath,
+    acceptanceTests,
+  };
+}
