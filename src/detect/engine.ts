@@ -127,12 +127,10 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const wired = computeWiredNames(files, declNames, new Set(reach.entries));
 
   // weight hits into evidence, grouped by owner
-  const byOwner = new Map<string, Evidence[]>();
-  const seen = new Set<string>();
+  // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
+  const best = new Map<string, { owner: string; ev: Evidence }>();
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
     const isSourceRole = h.file.role === 'source';
     const reachable = !isSourceRole || reach.reachable.has(h.file.path);
     const isWired = !(isSourceRole && (h.kind === 'decl' || h.kind === 'member')) || wired(h.file.path, h.value, h.kind as 'decl' | 'member');
@@ -141,9 +139,14 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,
       snippet: snippetOf(h.file, h.line, h.value), strength: Math.round(strength * 100) / 100, reachable, wired: isWired,
     };
-    const list = byOwner.get(h.sig.owner) ?? [];
+    const prev = best.get(key);
+    if (!prev || prev.ev.strength < ev.strength) best.set(key, { owner: h.sig.owner, ev });
+  }
+  const byOwner = new Map<string, Evidence[]>();
+  for (const { owner, ev } of best.values()) {
+    const list = byOwner.get(owner) ?? [];
     list.push(ev);
-    byOwner.set(h.sig.owner, list);
+    byOwner.set(owner, list);
   }
 
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {
@@ -233,8 +236,9 @@ function confidenceOf(
     const near = Math.max(0, ...ratios);
     return near === 0 ? 'high' : near < 0.5 ? 'medium' : 'low';
   }
+  // present/partial: how far the weakest criterion of the satisfied rule is above its threshold
   const r = Math.min(...rule!.map((c) => crit[c]!.strength / crit[c]!.min));
-  return r >= 2 ? 'high' : r >= 1.3 ? 'medium' : 'low';
+  return r >= 2 ? 'high' : 'medium';
 }
 
 function shapeOf(flags: ContextFlag[]): Shape {
