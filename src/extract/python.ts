@@ -80,6 +80,10 @@ export function extractPython(text: string): FileFacts {
       }
     }
     if (/^\s*if\s+__name__\s*==\s*["']__main__["']/.test(line)) entry = true;
+    // instance attributes (`self.cost_limit = ...`) are members of the class
+    for (const a of line.matchAll(/\bself\.([A-Za-z_]\w*)\s*(?::[^=]+)?(?:[+\-*/]?=)(?!=)/g)) sink.add('member', a[1]!, l);
+    // subscript keys (`session["cost"]`) read like dict keys
+    for (const k of line.matchAll(/\[\s*["']([A-Za-z_][\w-]*)["']\s*\]/g)) sink.add('key', k[1]!, l);
     for (const lit of line.matchAll(/Literal\[([^\]]+)\]/g)) {
       const vals = [...lit[1]!.matchAll(/["']([^"']+)["']/g)].map((x) => x[1]!);
       if (vals.length >= 2) sink.add('union', vals.join('|'), l);

@@ -84,10 +84,12 @@ function gitList(root: string): string[] | undefined {
 
 async function globbyList(root: string, exclude: string[]): Promise<string[]> {
   const { globby } = await import('globby');
-  return globby(['**/*'], {
-    cwd: root, dot: true, gitignore: true, followSymbolicLinks: false, onlyFiles: true,
+  // onlyFiles: false so that symlinks (to files, directories or nowhere) are listed and counted
+  const entries = await globby(['**/*'], {
+    cwd: root, dot: true, gitignore: true, followSymbolicLinks: false, onlyFiles: false, markDirectories: true,
     ignore: ['**/node_modules/**', '**/.git/**', ...exclude],
   });
+  return entries.filter((e) => !e.endsWith('/'));
 }
 
 /**

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate, type Report } from '../src/index.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const fixture = (name: string) => join(ROOT, 'fixtures', name);
+export const tmp = (prefix = 'plumbline-test-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** Runs the built CLI (dist/) in a child process with a private cache directory. */
+export function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'plumbline.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PLUMBLINE_CACHE_DIR: env.PLUMBLINE_CACHE_DIR ?? tmp('plumbline-cache-'), NO_COLOR: '1', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** id -> verdict table of a report. */
+export function table(r: Report): Record<string, string> {
+  return Object.fromEntries(r.primitives.map((p) => [p.id, p.verdict]));
+}
+
+export function run(name: string): Promise<Report> {
+  return evaluate({ target: fixture(name), cache: false });
+}
