@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
-import { loadRubric, type LoadedRubric } from './rubric/load.js';
+import { readFileSync } from 'node:fs';
+import type { LoadedRubric } from './rubric/load.js';
 import { resolveTarget, scan } from './scan/scan.js';
 import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { score } from './score/score.js';
-import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.js';
+import { REPORT_SCHEMA_VERSION } from './report/version.js';
+import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
 import { sha256 } from './util/fs.js';
 import { VERSION } from './version.js';
@@ -50,14 +52,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const ms = () => Math.round(performance.now() - t0);
   const emit = opts.onEvent ?? (() => {});
   const root = resolveTarget(opts.target);
-  const loaded = typeof opts.rubric === 'object' ? opts.rubric : loadRubric(opts.rubric);
-  const { rubric } = loaded;
+  // the rubric is hashed first and parsed (yaml + zod) only on a cache miss
+  let loaded = typeof opts.rubric === 'object' ? opts.rubric : undefined;
+  const rubricHash = loaded?.hash ?? quickRubricHash(opts.rubric as string | undefined);
   const scanned = await scan(root, { maxFileSize: opts.maxFileSize, exclude: opts.exclude });
   emit({ type: 'scan', ms: ms(), files: scanned.files.length, lister: scanned.lister });
 
   const cache = new AnalysisCache(root, opts.cache !== false);
   const runKey = sha256(JSON.stringify([
-    VERSION, EXTRACTOR_VERSION, loaded.hash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root),
+    VERSION, EXTRACTOR_VERSION, rubricHash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root),
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
   ]));
   const memo = cache.loadRun(runKey);
@@ -67,6 +70,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     return JSON.parse(memo) as Report;
   }
 
+  if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
+  const { rubric } = loaded;
   const store = cache.loadFacts();
   const prefilter = buildPrefilter(rubric);
   const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
@@ -106,4 +111,14 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
   emit({ type: 'done', ms: ms(), cached: false });
   return report;
+}
+
+/** sha256 of the rubric file's text, or '' when unreadable (loadRubric then reports the error). */
+function quickRubricHash(path: string | undefined): string {
+  const file = path ?? new URL('../rubrics/core.yaml', import.meta.url);
+  try {
+    return sha256(readFileSync(file, 'utf8'));
+  } catch {
+    return '';
+  }
 }

@@ -17,7 +17,9 @@ export function computeWiredNames(
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
   if (names.size) {
-    const TOKEN = /[A-Za-z_][A-Za-z0-9_]*/g;
+    // one pass per file with a literal alternation of the candidate names (longest first)
+    const esc = [...names].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((n) => n.replace(/[$]/g, '\\$&'));
+    const TOKEN = new RegExp(`(?<![A-Za-z0-9_$])(?:${esc.join('|')})(?![A-Za-z0-9_$])`, 'g');
     for (const f of files) {
       if (f.role !== 'source' || !f.text) continue;
       let text = f.text;
@@ -26,7 +28,6 @@ export function computeWiredNames(
       }
       for (const m of text.matchAll(TOKEN)) {
         const t = m[0];
-        if (!names.has(t)) continue;
         const per = counts.get(t) ?? new Map<string, number>();
         per.set(f.path, (per.get(f.path) ?? 0) + 1);
         counts.set(t, per);

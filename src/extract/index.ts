@@ -7,10 +7,10 @@ import type { Prefilter } from './prefilter.js';
 import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
 import { extractGo } from './go.js';
-import { scanTypeScriptImports } from './typescript.js';
+import { scanTypeScriptImports } from './imports.js';
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 8;
+export const EXTRACTOR_VERSION = 10;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -78,7 +78,8 @@ async function extractOne(
   switch (f.language) {
     case 'typescript':
     case 'javascript':
-      if (!prefilter.test(text)) return { facts: [], imports: scanTypeScriptImports(text), parsed: false };
+      // test files always get the full front end: their titles span words the prefilter cannot see
+      if (f.role !== 'test' && !prefilter.test(text)) return scanTypeScriptImports(text);
       return (await loadTs()).extractTypeScript(f.path, text);
     case 'python':
       return extractPython(text);

@@ -251,18 +251,3 @@ export function extractTypeScript(path: string, text: string): FileFacts {
   return { facts: sink.facts, imports, parsed: true };
 }
 
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-/**
- * Cheap import-only pass for TS/JS files that fail the rubric prefilter: enough for reachability.
- * Returns module specifiers in source order (comments are not stripped; a false edge only widens
- * reachability, which is the conservative direction).
- */
-export function scanTypeScriptImports(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(IMPORT_RE)) {
-    const s = m[1] ?? m[2] ?? m[3];
-    if (s) out.push(s);
-  }
-  return out;
-}

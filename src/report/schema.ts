@@ -6,7 +6,8 @@ import { SeveritySchema, VerdictSchema, ContextFlagSchema } from '../rubric/sche
  * truth; `schema/report.schema.json` is generated from it (`npm run schema`).
  * Contract with ../shared/eval/score.mjs: `primitives[].id` and `primitives[].verdict`.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+import { REPORT_SCHEMA_VERSION } from './version.js';
+export { REPORT_SCHEMA_VERSION };
 
 export const EvidenceSchema = z.object({
   id: z.string().describe('stable within a report, e.g. "permissions#2"; cited by judges'),
