@@ -67,6 +67,16 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
     if (noExt !== base) cands.push(...JS_EXT.map((e) => noExt + e));
     return cands.find((c) => all.has(c));
   };
+  /** A manifest target (`dist/cli.js`) resolved to a source file: as written, under src/, or without the build dir. */
+  const resolveManifestTarget = (dir: string, target: string): string | undefined => {
+    const rel = posix.normalize(posix.join(dir, target)).replace(/\.d\.ts$/, '');
+    const build = /(^|\/)(dist|build|lib|out|esm|cjs)\//;
+    for (const v of [rel, rel.replace(build, '$1src/'), rel.replace(build, '$1')]) {
+      const r = resolveJs(v);
+      if (r) return r;
+    }
+    return undefined;
+  };
   const pkgEntries = new Map<string, string[]>(); // package name -> entry files
   const pkgDirs: Array<{ dir: string; name?: string }> = [];
   for (const f of files) {
@@ -78,11 +88,8 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
     const binTargets: string[] = [];
     collectStrings(pj.bin, binTargets);
     for (const t of binTargets) {
-      const rel = posix.normalize(posix.join(dir, t));
-      for (const v of [rel, rel.replace(/(^|\/)(dist|build|lib|out|esm|cjs)\//, '$1src/')]) {
-        const r = resolveJs(v);
-        if (r) { apps.add(r); break; }
-      }
+      const r = resolveManifestTarget(dir, t);
+      if (r) apps.add(r);
     }
     targets.push(...binTargets);
     collectStrings(pj.main, targets);
@@ -90,12 +97,8 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
     collectStrings(pj.exports, targets);
     const found: string[] = [];
     for (const t of targets) {
-      const rel = posix.normalize(posix.join(dir, t));
-      const variants = [rel, rel.replace(/(^|\/)(dist|build|lib|out|esm|cjs)\//, '$1src/'), rel.replace(/(^|\/)(dist|build|lib|out|esm|cjs)\//, '$1')];
-      for (const v of variants) {
-        const r = resolveJs(v.replace(/\.d\.ts$/, ''));
-        if (r) { found.push(r); break; }
-      }
+      const r = resolveManifestTarget(dir, t);
+      if (r) found.push(r);
     }
     // npm scripts that start the app (`node dist/agent.js`, `tsx src/cli.ts`) name application entries
     const scripts = (pj.scripts ?? {}) as Record<string, unknown>;
@@ -103,10 +106,10 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
       const cmd = scripts[key];
       if (typeof cmd !== 'string') continue;
       for (const m of cmd.matchAll(/(?:^|[\s;&|])(?:node|tsx|ts-node|bun|deno run|npx tsx)(?:\s+--?[\w-]+(?:=\S+)?)*\s+([\w./-]+\.[cm]?[jt]sx?)/g)) {
-        const rel = posix.normalize(posix.join(dir, m[1]!));
-        for (const v of [rel, rel.replace(/(^|\/)(dist|build|lib|out|esm|cjs)\//, '$1src/'), rel.replace(/(^|\/)(dist|build|lib|out|esm|cjs)\//, '$1')]) {
-          const r = resolveJs(v);
-          if (r) { found.push(r); apps.add(r); break; }
+        const r = resolveManifestTarget(dir, m[1]!);
+        if (r) {
+          found.push(r);
+          apps.add(r);
         }
       }
     }

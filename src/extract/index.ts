@@ -10,7 +10,7 @@ import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 10;
+export const EXTRACTOR_VERSION = 11;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {

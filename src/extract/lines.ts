@@ -1,4 +1,5 @@
 import type { FactSink } from './types.js';
+import { TOOL_SCHEMA_LINE } from './tool-shape.js';
 
 /**
  * Shared helpers for the line-level front ends (Python, Rust, Go). They see code with comments
@@ -39,7 +40,7 @@ export function addKeys(sink: FactSink, line: string, l: number): void {
 
 const TOOL_NAME = /(?:["']name["']|\bname)\s*[:=]/;
 const TOOL_DESC = /(?:["']description["']|\bdescription)\s*[:=]/;
-const TOOL_SCHEMA = /(?:["'](?:parameters|input_schema|inputSchema|schema|args_schema)["']|\b(?:parameters|input_schema|args_schema))\s*[:=]/;
+const TOOL_SCHEMA = TOOL_SCHEMA_LINE;
 
 /**
  * Finds tool-definition-shaped literals: a window of up to `span` lines holding a name, a

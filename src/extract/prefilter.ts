@@ -1,4 +1,5 @@
 import type { Rubric } from '../rubric/schema.js';
+import { TOOL_SHAPE_TEXT } from './tool-shape.js';
 
 /**
  * The rubric prefilter (STYLE.md speed habits): a TypeScript/JavaScript file gets the full
@@ -142,12 +143,10 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
   const minimal: string[] = [];
   for (const s of sorted) if (!minimal.some((m) => s.includes(m))) minimal.push(s);
   const re = new RegExp(minimal.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-  // tool definitions are detected structurally (name + description + schema keys)
-  const toolShape = /\bdescription\b[\s\S]{0,400}\b(parameters|input_?[sS]chema|schema)\b|\b(parameters|input_?[sS]chema)\b[\s\S]{0,400}\bdescription\b/;
   return {
     source: always ? 'always' : minimal.join('|'),
     // TypeScript's `readonly` modifier is syntax, not a name: drop it before matching
-    test: (text) => always || toolShape.test(text) || re.test(text.toLowerCase().replace(SEPARATORS, '').replace(READONLY_MODIFIER, '')),
+    test: (text) => always || TOOL_SHAPE_TEXT.test(text) || re.test(text.toLowerCase().replace(SEPARATORS, '').replace(READONLY_MODIFIER, '')),
   };
 }
 

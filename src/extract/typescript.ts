@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { FactSink, type FileFacts } from './types.js';
+import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 
 /**
  * TypeScript/JavaScript front end. Parses one file syntax-only with the compiler bundled by
@@ -10,7 +11,7 @@ import { FactSink, type FileFacts } from './types.js';
  * Errors in the source are tolerated: the parser recovers and we keep what it produced.
  */
 
-const SCHEMA_KEYS = new Set(['parameters', 'input_schema', 'inputSchema', 'schema', 'parametersJsonSchema', 'argsSchema', 'args', 'inputs', 'params', 'jsonSchema', 'zodSchema']);
+const SCHEMA_KEYS = new Set<string>(TOOL_SCHEMA_KEYS);
 const DISCRIMINANTS = new Set(['type', 'kind', 'event', 'tag', 'name']);
 const TEST_CALLEES = new Set(['it', 'test', 'describe', 'it.each', 'test.each', 'it.only', 'test.only', 'describe.each']);
 

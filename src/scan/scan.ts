@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
 import { TargetError } from '../util/errors.js';
@@ -60,7 +60,7 @@ export function resolveTarget(target: string): string {
   }
   if (!st.isDirectory()) throw new TargetError(`target is not a directory: ${target}`);
   try {
-    execFileSync('ls', [root], { stdio: 'ignore' });
+    accessSync(root, constants.R_OK | constants.X_OK);
   } catch {
     throw new TargetError(`cannot list target directory: ${target}`);
   }
