@@ -19,7 +19,9 @@ export function computeWiredNames(
   if (names.size) {
     // one pass per file with a literal alternation of the candidate names (longest first)
     const esc = [...names].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((n) => n.replace(/[$]/g, '\\$&'));
-    const TOKEN = new RegExp(`(?<![A-Za-z0-9_$])(?:${esc.join('|')})(?![A-Za-z0-9_$])`, 'g');
+    // the left boundary is checked in code: a leading lookbehind would run at every position
+    const TOKEN = new RegExp(`(?:${esc.join('|')})(?![A-Za-z0-9_$])`, 'g');
+    const IDENT = /[A-Za-z0-9_$]/;
     for (const f of files) {
       if (f.role !== 'source' || !f.text) continue;
       let text = f.text;
@@ -27,6 +29,7 @@ export function computeWiredNames(
         text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, '').replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, '');
       }
       for (const m of text.matchAll(TOKEN)) {
+        if (m.index > 0 && IDENT.test(text[m.index - 1]!)) continue;
         const t = m[0];
         const per = counts.get(t) ?? new Map<string, number>();
         per.set(f.path, (per.get(f.path) ?? 0) + 1);

@@ -146,7 +146,12 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
   return {
     source: always ? 'always' : minimal.join('|'),
     // TypeScript's `readonly` modifier is syntax, not a name: drop it before matching
-    test: (text) => always || TOOL_SHAPE_TEXT.test(text) || re.test(text.toLowerCase().replace(SEPARATORS, '').replace(READONLY_MODIFIER, '')),
+    test: (text) => {
+      if (always || TOOL_SHAPE_TEXT.test(text)) return true;
+      let t = text.toLowerCase().replace(SEPARATORS, '');
+      if (t.includes('readonly')) t = t.replace(READONLY_MODIFIER, '');
+      return re.test(t);
+    },
   };
 }
 
