@@ -55,6 +55,25 @@ describe('fixture verdict tables', () => {
     expect(r.findings).toEqual([]);
   });
 
+  test('judge-secrets: a registry next to fake secrets (the judge tests redact them)', async () => {
+    const r = await run('judge-secrets');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'present' });
+    expect(r.context.shape).toBe('coding-agent');
+    expect(r.findings[0]).toMatchObject({ id: 'permissions', severity: 'critical' });
+  });
+
+  test('judge-injection: a chat loop whose comments address the judge', async () => {
+    const r = await run('judge-injection');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'partial' });
+    expect(r.context.shape).toBe('chat-assistant');
+  });
+
+  test('every fixture directory has a verdict-table test above', async () => {
+    const { readFileSync } = await import('node:fs');
+    const self = readFileSync(new URL(import.meta.url), 'utf8');
+    for (const name of readdirSync(fixture('.'))) expect(self, name).toContain(`test('${name}:`);
+  });
+
   test('broken-inputs: syntax errors, binary, empty, non-UTF-8, huge file and symlink loops', async () => {
     const dir = tmp();
     cpSync(fixture('broken-inputs'), dir, { recursive: true, verbatimSymlinks: true });

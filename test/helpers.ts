@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -25,4 +25,21 @@ export function table(r: Report): Record<string, string> {
 
 export function run(name: string): Promise<Report> {
   return evaluate({ target: fixture(name), cache: false });
+}
+
+/**
+ * Like `cli` but asynchronous: the test process keeps serving requests while the child runs
+ * (needed when the child talks to a loopback server started by the test itself).
+ */
+export function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'plumbline.js'), ...args], {
+      env: { ...process.env, PLUMBLINE_CACHE_DIR: env.PLUMBLINE_CACHE_DIR ?? tmp('plumbline-cache-'), NO_COLOR: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -5,6 +5,14 @@ import type { Severity } from '../rubric/schema.js';
 import type { Report } from '../report/schema.js';
 import { UsageError, PlumblineError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import type { JudgeEvent, DryRunRequest } from '../judge/index.js';
+
+function numberOption(name: string, v: unknown, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} must be a number >= ${min}, got "${String(v)}"`);
+  return n;
+}
 
 function intOption(name: string, v: unknown, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -33,7 +41,16 @@ export async function runEvaluate(path: string, opts: Record<string, unknown>): 
   const maxFileSize = intOption('--max-file-size', opts.maxFileSize, 1, 1024 * 1024 * 1024);
   const format = opts.format as Format;
   const events: EvaluateEvent[] = [];
-  const report = await evaluate({
+  const judgeKind = opts.judgeResults ? 'host' : (opts.judge as string | undefined) ?? 'none';
+  if (opts.judgeResults && opts.judge === 'anthropic') throw new UsageError('--judge-results merges a host worksheet: use it with --judge host (or alone)');
+  if (opts.dryRun && judgeKind !== 'anthropic') throw new UsageError('--dry-run shows what --judge anthropic would send: add --judge anthropic');
+  const limits = {
+    maxInputTokens: intOption('--max-input-tokens', opts.maxInputTokens, 1, 1e9),
+    maxOutputTokens: intOption('--max-output-tokens', opts.maxOutputTokens, 1, 1e9),
+    maxCostUsd: numberOption('--max-cost', opts.maxCost, 0),
+  };
+  const timeoutMs = intOption('--judge-timeout', opts.judgeTimeout, 1, 3_600_000);
+  let report = await evaluate({
     target: path,
     rubric: opts.rubric as string | undefined,
     maxFileSize,
@@ -41,16 +58,38 @@ export async function runEvaluate(path: string, opts: Record<string, unknown>): 
     cache: opts.cache !== false,
     onEvent: (e) => events.push(e),
   });
-  const color = format === 'text' && !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const text = await renderers[format](report, { color });
-  if (opts.output) {
-    try {
-      writeFileAtomic(String(opts.output), text);
-    } catch (err) {
-      throw new PlumblineError(`cannot write ${String(opts.output)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  if (judgeKind !== 'none') {
+    const { judge } = await import('../judge/index.js');
+    const { loadRubric } = await import('../rubric/load.js');
+    const progress = !opts.quiet;
+    const outcome = await judge(report, loadRubric(opts.rubric as string | undefined), {
+      judge: judgeKind as 'anthropic' | 'host',
+      target: path,
+      mode: opts.judgeMode as 'advisory' | 'adjust',
+      model: opts.model as string | undefined,
+      baseURL: opts.baseUrl as string | undefined,
+      limits,
+      priceTable: opts.priceTable as string | undefined,
+      dryRun: opts.dryRun === true,
+      auditLog: opts.auditLog === false ? null : (opts.auditLog as string | undefined),
+      cache: opts.cache !== false,
+      worksheet: opts.worksheet as string | undefined,
+      results: opts.judgeResults as string | undefined,
+      timeoutMs,
+      onEvent: progress ? (e) => process.stderr.write(renderJudgeEvent(e)) : undefined,
+    });
+    report = outcome.report;
+    if (outcome.dryRun) {
+      writeOut(format === 'json' ? JSON.stringify({ dryRun: true, requests: outcome.dryRun }, null, 2) + '\n' : renderDryRun(outcome.dryRun), opts);
+      return 0;
     }
-    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${String(opts.output)}\n`);
-  } else process.stdout.write(text);
+    if (outcome.worksheet && progress) {
+      process.stderr.write(`plumbline: judge worksheet written to ${outcome.worksheet.json} (and ${outcome.worksheet.markdown})\n`);
+      process.stderr.write(`plumbline: fill in each item's "review", then run: plumbline evaluate ${path} --judge-results ${outcome.worksheet.json}\n`);
+    }
+  }
+  const color = format === 'text' && !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  writeOut(await renderers[format](report, { color }), opts);
   if (opts.timings) {
     for (const e of events) process.stderr.write(`plumbline: ${e.type.padEnd(9)} ${String(e.ms).padStart(6)} ms\n`);
   }
@@ -63,4 +102,47 @@ export async function runEvaluate(path: string, opts: Record<string, unknown>): 
     process.stderr.write('plumbline: gate skipped: the target is not an agent harness\n');
   }
   return 0;
+}
+
+/** Writes the rendered output to `--output` (atomically) or stdout. */
+function writeOut(text: string, opts: Record<string, unknown>): void {
+  if (opts.output) {
+    try {
+      writeFileAtomic(String(opts.output), text);
+    } catch (err) {
+      throw new PlumblineError(`cannot write ${String(opts.output)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${String(opts.output)}\n`);
+  } else process.stdout.write(text);
+}
+
+/** One stderr line per typed judge event (the text reporter of the judge's event stream). */
+export function renderJudgeEvent(e: JudgeEvent): string {
+  switch (e.type) {
+    case 'judge-start':
+      return `plumbline: judge ${e.source}${e.model ? ` (${e.model})` : ''}: ${e.primitives} primitive(s) with evidence${e.dryRun ? ', dry run: nothing is sent' : ''}\n`;
+    case 'judge-call':
+      return `plumbline: judge ${e.primitive.padEnd(20)} ${e.status.padEnd(9)}${e.status === 'judged' || e.status === 'discarded' ? ` ${e.inputTokens} in / ${e.outputTokens} out, $${e.costUsd.toFixed(4)}` : ''}${e.attempts > 1 ? `, ${e.attempts} attempts` : ''}${e.note ? ` — ${e.note}` : ''}\n`;
+    case 'judge-stop':
+      return `plumbline: judge stopped: ${e.reason.message}\n`;
+    case 'judge-done':
+      return `plumbline: judge total: ${e.usage.calls} request(s), ${e.usage.cacheHits} cache hit(s), ${e.usage.inputTokens + e.usage.cacheReadTokens + e.usage.cacheWriteTokens} input / ${e.usage.outputTokens} output tokens, $${e.usage.costUsd.toFixed(4)}; ${e.usage.redactions} secret(s) redacted, ${e.usage.withheldFiles} sensitive file(s) withheld\n`;
+  }
+}
+
+/** Human-readable dry run: every request body exactly as it would be sent, then the totals. */
+export function renderDryRun(reqs: DryRunRequest[]): string {
+  const out: string[] = [];
+  let tokens = 0;
+  let cost = 0;
+  for (const r of reqs) {
+    out.push(`=== ${r.primitive} -> ${r.destination}  (~${r.projectedInputTokens} input tokens, up to ${r.maxOutputTokens} output, up to $${r.projectedCostUsd.toFixed(4)})${r.wouldStop ? `  WOULD NOT BE SENT: ${r.wouldStop.message}` : ''}`);
+    out.push(JSON.stringify(r.body, null, 2));
+    if (!r.wouldStop) {
+      tokens += r.projectedInputTokens;
+      cost += r.projectedCostUsd;
+    }
+  }
+  out.push(`=== dry run: ${reqs.filter((r) => !r.wouldStop).length} request(s), ~${tokens} input tokens, up to $${cost.toFixed(4)}; nothing was sent`);
+  return out.join('\n') + '\n';
 }

@@ -33,6 +33,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-cache', 'do not read or write the cache in the user cache directory')
     .option('--timings', 'print per-stage times to stderr')
     .option('-q, --quiet', 'print nothing but the report')
+    .addOption(new Option('--judge <judge>', 'advisory review of the evidence: none, anthropic (Messages API), host (worksheet for Claude Code/Codex)').choices(['none', 'anthropic', 'host']).default('none'))
+    .addOption(new Option('--judge-mode <mode>', 'advisory keeps the static verdicts; adjust lets the judge move one by one level with cited evidence').choices(['advisory', 'adjust']).default('advisory'))
+    .option('--model <id>', 'judge model (default claude-sonnet-5-5)')
+    .option('--base-url <url>', 'Messages API base URL (proxy or gateway)')
+    .option('--max-input-tokens <n>', 'judge budget: input tokens for the run (default 200000)')
+    .option('--max-output-tokens <n>', 'judge budget: output tokens for the run (default 24000)')
+    .option('--max-cost <usd>', 'judge budget: USD for the run (default 1.00)')
+    .option('--price-table <file>', 'JSON prices in USD/MTok merged over the built-in table')
+    .option('--dry-run', 'print what the judge would send, with projected tokens and cost; send nothing')
+    .option('--audit-log <file>', 'JSONL log of every judge request (default <cache>/audit/judge.jsonl)')
+    .option('--no-audit-log', 'do not write the judge audit log')
+    .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
+    .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
+    .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { runEvaluate } = await import('./evaluate.js');
       code = await runEvaluate(path, opts);

@@ -17,6 +17,9 @@ export async function renderMarkdown(r: Report): Promise<string> {
   hb.registerHelper('code', (s: unknown) => new hb.SafeString(`\`${String(s ?? '').replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``));
   hb.registerHelper('upper', (s: unknown) => String(s).toUpperCase());
   hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
+  hb.registerHelper('reviewOf', (id: string) => r.judge?.reviews.find((v) => v.primitive === id));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('fixed', (n: unknown) => Number(n).toFixed(4));
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   const tpl = hb.compile(readFileSync(MARKDOWN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
   return tpl({ ...r, skipped: skippedText(r) });

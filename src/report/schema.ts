@@ -7,6 +7,7 @@ import { SeveritySchema, VerdictSchema, ContextFlagSchema } from '../rubric/sche
  * Contract with ../shared/eval/score.mjs: `primitives[].id` and `primitives[].verdict`.
  */
 import { REPORT_SCHEMA_VERSION } from './version.js';
+import { JudgeSectionSchema } from '../judge/schema.js';
 export { REPORT_SCHEMA_VERSION };
 
 export const EvidenceSchema = z.object({
@@ -94,6 +95,7 @@ export const ReportSchema = z.object({
   findings: z.array(FindingSchema),
   upgradePath: z.array(PhaseResultSchema),
   acceptanceTests: z.array(AcceptanceTestSchema),
+  judge: JudgeSectionSchema.optional().describe('advisory LLM review (absent unless --judge ran); static and judge verdicts side by side'),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

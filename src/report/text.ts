@@ -31,8 +31,11 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   out.push(c('1', 'Primitives'));
   for (const p of r.primitives) {
     const ev = p.evidence[0];
-    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(20)} ${p.confidence.padEnd(6)} ${ev ? `${ev.file}:${ev.line}` : ''}`);
+    const jr = r.judge?.reviews.find((x) => x.primitive === p.id);
+    const j = jr?.judgeVerdict ? `  judge: ${jr.judgeVerdict}${jr.agrees ? '' : c('1;33', ' ≠ disagrees')}${jr.applied ? ' (applied)' : ''}` : '';
+    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(20)} ${p.confidence.padEnd(6)} ${ev ? `${ev.file}:${ev.line}` : ''}${j}`);
   }
+  if (r.judge) out.push('', ...judgeText(r, c));
   out.push('');
   out.push(c('1', `Findings (${r.findings.length})`));
   r.findings.forEach((f, i) => {
@@ -59,4 +62,23 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
 export function skippedText(r: Report): string {
   const parts = Object.entries(r.target.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
   return parts.length ? `skipped ${parts.join(', ')}` : 'nothing skipped';
+}
+
+/** The judge section: who judged, the budget used, the stop reason, and every disagreement. */
+export function judgeText(r: Report, c: (code: string, s: string) => string): string[] {
+  const j = r.judge!;
+  const u = j.usage;
+  const out = [c('1', `Judge: ${j.source}${j.model ? ` ${j.model}` : ''}, ${j.mode} mode — ${j.disagreements} disagreement(s)`)];
+  if (j.source === 'anthropic') {
+    out.push(`  ${u.calls} request(s), ${u.cacheHits} cache hit(s), ${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input / ${u.outputTokens} output tokens, $${u.costUsd.toFixed(4)}; ${u.redactions} secret(s) redacted, ${u.withheldFiles} sensitive evidence item(s) withheld`);
+  }
+  if (j.stopReason) out.push(`  stopped early: ${j.stopReason.message}`);
+  for (const v of j.reviews) {
+    if (v.status === 'skipped' && v.note === 'no evidence to review') continue;
+    const head = v.judgeVerdict ? `static ${v.staticVerdict} / judge ${v.judgeVerdict}${v.agrees ? '' : ' ≠'}` : v.status;
+    out.push(`  ${v.primitive.padEnd(20)} ${head}${v.suspicious ? '  ⚠ evidence addresses an AI reviewer' : ''}${v.note ? `  (${v.note})` : ''}`);
+    if (v.judgeVerdict && !v.agrees && v.rationale) out.push(`     ${v.rationale}`);
+    if (v.judgeVerdict && !v.agrees && v.findingText) out.push(`     suggested finding: ${v.findingText}`);
+  }
+  return out;
 }
