@@ -72,6 +72,27 @@ export async function main(argv: string[]): Promise<number> {
       code = runRubricShow(id, opts);
     });
 
+  const skill = program.command('skill').description('install or validate the Claude Code / Codex skill bundle');
+  skill
+    .command('install')
+    .description('copy the skill into ~/.claude/skills, .claude/skills, ~/.agents/skills or .agents/skills')
+    .addOption(new Option('--agent <agent>', 'host agent').choices(['claude', 'codex']).makeOptionMandatory())
+    .addOption(new Option('--scope <scope>', 'user (home directory) or project (current directory)').choices(['user', 'project']).default('user'))
+    .option('--project-dir <dir>', 'project root for --scope project (default: current directory)')
+    .option('--force', 'replace an existing installation')
+    .action(async (opts: { agent: 'claude' | 'codex'; scope: 'user' | 'project'; projectDir?: string; force?: boolean }) => {
+      const { runSkillInstall } = await import('./skill.js');
+      code = runSkillInstall(opts);
+    });
+  skill
+    .command('validate')
+    .description('check a skill folder against the Agent Skills rules (default: the bundled skill)')
+    .argument('[dir]', 'skill folder')
+    .action(async (dir: string | undefined) => {
+      const { runSkillValidate } = await import('./skill.js');
+      code = runSkillValidate(dir);
+    });
+
   program
     .command('schema')
     .description('print the JSON Schema of the report or the rubric')
