@@ -72,6 +72,45 @@ export async function main(argv: string[]): Promise<number> {
       code = runRubricShow(id, opts);
     });
 
+  program
+    .command('design')
+    .description('plan a lean, phased harness from a product brief, or an upgrade from an audit report')
+    .option('--brief <file>', 'brief as YAML or JSON (fields: plumbline schema brief)')
+    .option('--from-audit <report.json>', 'plan the upgrade of an existing harness from its JSON report')
+    .addOption(new Option('-f, --format <format>', 'plan format').choices(['markdown', 'json']).default('markdown'))
+    .option('-o, --output <file>', 'write the plan to a file (atomically)')
+    .option('--name <name>', 'brief: product name')
+    .addOption(new Option('--shape <shape>', 'brief: product shape').choices(['code-agent', 'chat-assistant', 'workflow-orchestrator', 'internal-copilot', 'embedded-feature', 'hybrid']))
+    .option('--action <action...>', 'brief: an action and its risk (read-only|mutating|destructive|external), e.g. "refund:external:payments"')
+    .addOption(new Option('--users <users>', 'brief: who uses it').choices(['solo-developer', 'team', 'enterprise', 'public']))
+    .addOption(new Option('--runs <mode...>', 'brief: how it runs').choices(['interactive', 'headless', 'scheduled', 'long-running']))
+    .addOption(new Option('--stack <stack>', 'brief: implementation stack').choices(['typescript', 'python', 'go', 'rust', 'other']))
+    .option('--multi-agent', 'brief: the product asks for several agents')
+    .option('--multi-agent-reason <text>', 'brief: why one agent is not enough')
+    .option('--solo', 'brief: maintained by one person')
+    .option('--compliance <regime...>', 'brief: compliance regimes, e.g. PCI-DSS SOC2')
+    .option('--cost-ceiling <usd>', 'brief: cost ceiling per run in USD')
+    .option('--ask <feature...>', 'brief: features asked for (the plan accepts or declines each)')
+    .option('--no-input', 'never ask questions, even on a TTY')
+    .option('--print-brief', 'print the completed brief as YAML instead of the plan')
+    .option('--brief-text <text>', 'free-text brief, structured by --judge anthropic and shown for confirmation')
+    .addOption(new Option('--judge <judge>', 'with --brief-text: anthropic').choices(['none', 'anthropic']).default('none'))
+    .option('--yes', 'accept the structured brief without asking')
+    .option('--model <id>', 'model for --brief-text')
+    .option('--base-url <url>', 'Messages API base URL')
+    .option('--max-cost <usd>', 'budget for --brief-text (default 1.00)')
+    .option('--price-table <file>', 'JSON prices in USD/MTok')
+    .option('--dry-run', 'show the --brief-text request; send nothing')
+    .option('--audit-log <file>', 'JSONL audit log (default <cache>/audit/judge.jsonl)')
+    .option('--no-audit-log', 'do not write the audit log')
+    .option('--no-cache', 'do not use the cache')
+    .option('--rubric <file>', 'rubric YAML to plan against')
+    .option('-q, --quiet', 'print nothing but the plan')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDesign } = await import('./design.js');
+      code = await runDesign(opts);
+    });
+
   const skill = program.command('skill').description('install or validate the Claude Code / Codex skill bundle');
   skill
     .command('install')
@@ -96,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('schema')
     .description('print the JSON Schema of the report or the rubric')
-    .argument('[which]', 'report | rubric', 'report')
+    .argument('[which]', 'report | rubric | brief | plan | worksheet', 'report')
     .action(async (which: string) => {
       const { runSchema } = await import('./schema.js');
       code = runSchema(which);

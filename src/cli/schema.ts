@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { ReportSchema } from '../report/schema.js';
 import { RubricSchema } from '../rubric/schema.js';
 import { UsageError } from '../util/errors.js';
+import { BriefSchema } from '../design/brief.js';
+import { PlanSchema } from '../design/plan.js';
+import { WorksheetSchema } from '../judge/schema.js';
 
-/** JSON Schema (draft 2020-12) generated from the zod schemas; `which` is "report" or "rubric". */
+/** JSON Schema (draft 2020-12) generated from the zod schemas; `which` is report, rubric, brief, plan or worksheet. */
 export function jsonSchemaOf(which: string): unknown {
   if (which === 'report') return z.toJSONSchema(ReportSchema, { io: 'output' });
   if (which === 'rubric') return z.toJSONSchema(RubricSchema, { io: 'input', unrepresentable: 'any' });
-  throw new UsageError(`unknown schema "${which}"; use report or rubric`);
+  if (which === 'brief') return z.toJSONSchema(BriefSchema, { io: 'input' });
+  if (which === 'plan') return z.toJSONSchema(PlanSchema, { io: 'output' });
+  if (which === 'worksheet') return z.toJSONSchema(WorksheetSchema, { io: 'output' });
+  throw new UsageError(`unknown schema "${which}"; use report, rubric, brief, plan or worksheet`);
 }
 
 /** `plumbline schema [report|rubric]`. @returns exit code */

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, cli, fixture, tmp } from './helpers.js';
+import { loadRubric } from '../src/index.js';
+import { readBriefFile } from '../src/design/brief.js';
+import { planFromBrief } from '../src/design/planner.js';
+import { renderPlan } from '../src/design/render.js';
+import { PlanSchema, type Plan } from '../src/design/plan.js';
+
+const { rubric } = loadRubric();
+const brief = (name: string) => join(ROOT, 'fixtures', 'briefs', `${name}.yaml`);
+const plan = (name: string) => planFromBrief(readBriefFile(brief(name)), rubric);
+const golden = (file: string) => readFileSync(join(ROOT, 'test', 'golden', 'design', file), 'utf8');
+/** primitive id -> phase, or "deferred". */
+const placement = (p: Plan) => Object.fromEntries([...p.primitives.map((x) => [x.id, x.phase]), ...p.deferred.map((d) => [d.id, 'deferred'])]);
+const mentionsSandbox = (p: Plan) => JSON.stringify([p.phases, p.subsystems, p.mvp]).toLowerCase().includes('sandbox');
+
+describe('design: plans from briefs (golden files: npm run golden)', () => {
+  for (const name of ['research-assistant', 'coding-agent-cli', 'payments-support-agent', 'nightly-orchestrator', 'swarm-without-reason']) {
+    it(`${name}: Markdown and JSON match the golden files`, async () => {
+      const p = plan(name);
+      expect(PlanSchema.parse(p)).toEqual(p);
+      expect(await renderPlan(p, 'markdown')).toBe(golden(`${name}.md`));
+      expect(await renderPlan(p, 'json')).toBe(golden(`${name}.json`));
+    });
+  }
+
+  it('read-only research assistant: single agent, no permissions or sandbox phase, no swarm', () => {
+    const p = plan('research-assistant');
+    expect(p.shape).toMatchObject({ agents: 1 });
+    expect(p.shape.recommended).toMatch(/^single agent/);
+    expect(placement(p)).toEqual({
+      'tool-registry': 'day-one', 'token-budget': 'day-one', 'streaming-events': 'day-one',
+      'session-persistence': 'week-one', 'event-log': 'week-one', verification: 'week-one', compaction: 'month-one',
+      permissions: 'deferred', 'permission-audit': 'deferred', 'workflow-state': 'deferred', 'tool-pool': 'deferred', 'agent-types': 'deferred',
+    });
+    expect(mentionsSandbox(p)).toBe(false);
+    expect(p.deferred.find((d) => d.id === 'permissions')!.revisitWhen).toMatch(/first mutating/);
+  });
+
+  it('coding agent CLI: permissions, a sandbox and self-verification on day one; compaction in week one', () => {
+    const p = plan('coding-agent-cli');
+    const pl = placement(p);
+    expect(pl).toMatchObject({ permissions: 'day-one', verification: 'day-one', 'session-persistence': 'day-one', 'token-budget': 'day-one', compaction: 'week-one', 'agent-types': 'deferred' });
+    expect(mentionsSandbox(p)).toBe(true);
+    expect(p.subsystems.map((s) => s.name)).toContain('sandbox');
+    expect(p.primitives.find((x) => x.id === 'token-budget')!.reason).toMatch(/\$5 per run/);
+    expect(p.phases[0]!.acceptance.map((a) => a.name)).toContain('destructive tools require approval');
+    expect(p.phases[0]!.tasks[0]!.sketch!.language).toBe('typescript');
+  });
+
+  it('payments support agent: permissions and the audit trail in phase 1, idempotent side effects', () => {
+    const p = plan('payments-support-agent');
+    expect(placement(p)).toMatchObject({ permissions: 'day-one', 'permission-audit': 'day-one', 'workflow-state': 'day-one', 'token-budget': 'day-one' });
+    expect(p.phases[0]!.id).toBe('day-one');
+    const accept = p.phases[0]!.acceptance.map((a) => a.name);
+    expect(accept).toEqual(expect.arrayContaining(['destructive tools require approval', 'every permission decision is recorded and queryable', 'a resumed workflow does not repeat a side effect', 'budget exhaustion stops before the call']));
+    expect(p.primitives.find((x) => x.id === 'permission-audit')!.reason).toMatch(/PCI-DSS/);
+  });
+
+  it('nightly headless orchestrator: durable state and the event log on day one, no streaming on day one', () => {
+    const p = plan('nightly-orchestrator');
+    expect(placement(p)).toMatchObject({ 'session-persistence': 'day-one', 'workflow-state': 'day-one', 'event-log': 'day-one', 'streaming-events': 'week-one', 'agent-types': 'deferred' });
+    expect(p.shape.recommended).toMatch(/deterministic workflow/);
+    expect(p.phases[0]!.tasks[0]!.sketch!.language).toBe('python');
+  });
+
+  it('swarm without a reason: a single-agent plan with the swarm and the marketplace declined; brief text is escaped', async () => {
+    const p = plan('swarm-without-reason');
+    expect(p.shape.agents).toBe(1);
+    expect(placement(p)['agent-types']).toBe('deferred');
+    expect(p.declined.map((d) => d.asked)).toEqual(['a swarm of specialised agents that debate each answer', 'a plugin marketplace for community tools', '<script>alert(1)</script> dashboard']);
+    expect(p.declined[0]!.decision).toMatch(/one agent/);
+    const md = await renderPlan(p, 'markdown');
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+    expect(p.phases[0]!.tasks[0]!.task).toMatch(/sketch in TypeScript; write the same interface in go/);
+  });
+
+  it('a swarm with a reason gets typed roles in month one, still one agent in the MVP', () => {
+    const b = readBriefFile(brief('swarm-without-reason'));
+    b.multiAgent = { wanted: true, reason: 'review answers need a separate verifier with read-only tools' };
+    const p = planFromBrief(b, rubric);
+    expect(placement(p)['agent-types']).toBe('month-one');
+    expect(p.shape.agents).toBe(2);
+    expect(p.mvp.includes[0]).toMatch(/^one agent/);
+    expect(p.declined.map((d) => d.asked)).toEqual(['a plugin marketplace for community tools', '<script>alert(1)</script> dashboard']);
+  });
+});
+
+describe('design CLI', () => {
+  it('renders a plan from a brief file, from flags, and refuses invalid briefs with one line per field', () => {
+    const r = cli(['design', '--brief', brief('payments-support-agent')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(golden('payments-support-agent.md'));
+    const flags = cli(['design', '--no-input', '--name', 'Tiny', '--shape', 'chat-assistant', '--action', 'look up docs:read-only', '--users', 'team', '--runs', 'interactive', '--stack', 'typescript', '-f', 'json']);
+    expect(flags.code).toBe(0);
+    expect(JSON.parse(flags.stdout).shape.agents).toBe(1);
+    const dir = tmp('plumbline-brief-');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: X\nshape: spaceship\nactions: []\nusers: team\nruns: [interactive]\nstack: typescript\n');
+    const e = cli(['design', '--brief', bad, '--no-input']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/bad\.yaml: shape: /);
+    expect(e.stderr).toMatch(/bad\.yaml: actions: /);
+    expect(e.stderr).not.toMatch(/\n\s+at /);
+    const missing = cli(['design', '--no-input', '--name', 'X']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/brief: shape/);
+    const badAction = cli(['design', '--no-input', '--action', 'pay:risky']);
+    expect(badAction.code).toBe(2);
+    expect(badAction.stderr).toMatch(/--action "pay:risky"/);
+  });
+
+  it('--from-audit plans the upgrade of a fixture from its JSON report, phases in rubric order', () => {
+    const dir = tmp('plumbline-audit-');
+    const report = join(dir, 'report.json');
+    expect(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const md = cli(['design', '--from-audit', report]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toBe(golden('from-audit-ts-minimal-chat.md'));
+    const json = JSON.parse(cli(['design', '--from-audit', report, '-f', 'json']).stdout) as Plan;
+    expect(json.source).toBe('audit');
+    const order = rubric.phases.map((p) => p.id);
+    const ids = json.phases.map((p) => p.id);
+    expect(ids).toEqual([...ids].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    expect(ids[0]).toBe('safety');
+    expect(json.phases[0]!.tasks.map((t) => t.primitive)).toContain('permissions');
+    writeFileSync(report, '{"schemaVersion": 1}');
+    const bad = cli(['design', '--from-audit', report]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/report\.json: tool/);
+  });
+
+  it('--brief-text --dry-run shows the structuring request and sends nothing', () => {
+    const r = cli(['design', '--brief-text', 'A support bot that refunds orders; key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789', '--judge', 'anthropic', '--dry-run', '--no-audit-log'], { ANTHROPIC_API_KEY: '' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing was sent/);
+    expect(r.stdout).toContain('submit_brief');
+    expect(r.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
+  });
+});
