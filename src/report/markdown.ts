@@ -22,5 +22,5 @@ export async function renderMarkdown(r: Report): Promise<string> {
   hb.registerHelper('fixed', (n: unknown) => Number(n).toFixed(4));
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   const tpl = hb.compile(readFileSync(MARKDOWN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
-  return tpl({ ...r, skipped: skippedText(r) });
+  return tpl({ ...r, skipped: skippedText(r) }).replace(/\n{3,}/g, '\n\n');
 }
