@@ -7,7 +7,7 @@ import { jsonSchemaOf } from '../dist/cli/schema.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
 mkdirSync(dir, { recursive: true });
-for (const which of ['report', 'rubric', 'brief', 'plan', 'worksheet']) {
+for (const which of ['report', 'rubric', 'brief', 'plan', 'worksheet', 'config', 'baseline']) {
   writeFileSync(join(dir, `${which}.schema.json`), `${JSON.stringify(jsonSchemaOf(which), null, 2)}\n`);
   console.log(`wrote schema/${which}.schema.json`);
 }

@@ -7,6 +7,7 @@ import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { score } from './score/score.js';
+import { applySuppressions } from './score/suppress.js';
 import { REPORT_SCHEMA_VERSION } from './report/version.js';
 import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
@@ -25,6 +26,10 @@ export interface EvaluateOptions {
   exclude?: string[];
   /** Use the user-level cache (default true). */
   cache?: boolean;
+  /** Config suppressions `{ primitive, reason }` (issue 7); in-source comments are always read. */
+  suppressions?: Array<{ primitive: string; reason: string }>;
+  /** The config file the suppressions came from (shown in the report). */
+  configFile?: string | null;
   /** Receives typed progress events (the tool's own streaming-events primitive). */
   onEvent?: (e: EvaluateEvent) => void;
 }
@@ -60,7 +65,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
 
   const cache = new AnalysisCache(root, opts.cache !== false);
   const runKey = sha256(JSON.stringify([
-    VERSION, EXTRACTOR_VERSION, rubricHash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root),
+    VERSION, EXTRACTOR_VERSION, rubricHash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
   ]));
   const memo = cache.loadRun(runKey);
@@ -82,12 +87,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);
+  // suppression comments count in product code and config, not in docs, tests or fixtures
+  const inSource = files
+    .filter((f) => f.facts.suppress && ['source', 'config', 'ci', 'tooling'].includes(f.role))
+    .flatMap((f) => f.facts.suppress!.map((x) => ({ file: f.path, ...x })));
   const count = (key: 'language' | 'role') => {
     const out: Record<string, number> = {};
     for (const f of files) out[f[key]] = (out[f[key]] ?? 0) + 1;
     return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
   };
-  const report: Report = {
+  let report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'plumbline', version: VERSION },
     rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16) },
@@ -104,6 +113,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
     ...body,
   };
+  report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
   emit({ type: 'score', ms: ms() });
   if (cache.enabled) {
     cache.saveFacts(store, used);

@@ -68,6 +68,12 @@ describe('fixture verdict tables', () => {
     expect(r.context.shape).toBe('chat-assistant');
   });
 
+  test('html-injection: markup in a file name and in snippets (the HTML report test escapes it)', async () => {
+    const r = await run('html-injection');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'partial' });
+    expect(r.primitives.find((p) => p.id === 'tool-registry')!.evidence.map((e) => e.file)).toContain('src/<img src=x onerror=alert(1)>.ts');
+  });
+
   test('every fixture directory has a verdict-table test above', async () => {
     const { readFileSync } = await import('node:fs');
     const self = readFileSync(new URL(import.meta.url), 'utf8');

@@ -37,7 +37,7 @@ describe('core rubric', () => {
     expect(p.severity.rules.find((r) => r.when.includes('mutating-tools'))?.severity).toBe('critical');
   });
 
-  test.each(['report', 'rubric', 'brief', 'plan', 'worksheet'])('schema/%s.schema.json is up to date (npm run schema)', (which) => {
+  test.each(['report', 'rubric', 'brief', 'plan', 'worksheet', 'config', 'baseline'])('schema/%s.schema.json is up to date (npm run schema)', (which) => {
     const file = join(ROOT, 'schema', `${which}.schema.json`);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(jsonSchemaOf(which));
   });

@@ -22,13 +22,14 @@ function intOption(name: string, v: unknown, min: number, max: number): number |
 }
 
 /**
- * Gate check for CI (`--fail-on`, `--min-score`).
+ * Gate check for CI (`--fail-on`, `--min-score`). Suppressed findings and findings already in
+ * the baseline never fail `--fail-on`.
  * @returns the reasons the gate failed (empty when it passes)
  */
 export function gateFailures(r: Report, failOn?: Severity, minScore?: number): string[] {
   const out: string[] = [];
   if (failOn) {
-    const bad = r.findings.filter((f) => severityRank(f.severity) <= severityRank(failOn));
+    const bad = r.findings.filter((f) => !f.suppressed && f.baseline !== 'unchanged' && severityRank(f.severity) <= severityRank(failOn));
     if (bad.length) out.push(`${bad.length} finding(s) at ${failOn} or worse: ${bad.map((f) => f.id).join(', ')}`);
   }
   if (minScore !== undefined && r.score !== null && r.score < minScore) out.push(`score ${r.score} is below --min-score ${minScore}`);
@@ -36,7 +37,28 @@ export function gateFailures(r: Report, failOn?: Severity, minScore?: number): s
 }
 
 /** `plumbline evaluate`: runs the audit, renders, writes, applies the gate. @returns exit code */
-export async function runEvaluate(path: string, opts: Record<string, unknown>): Promise<number> {
+export async function runEvaluate(path: string, cliOpts: Record<string, unknown>, sourceOf: (key: string) => string | undefined = () => 'cli'): Promise<number> {
+  // config file (from the target, or --config), then CLI flags given explicitly override it
+  const { loadConfig } = await import('../config/load.js');
+  const loaded = cliOpts.config === false ? { config: {}, file: null } : loadConfig(path, cliOpts.config as string | undefined);
+  const cfg = loaded.config;
+  const fromCli = (k: string) => cliOpts[k] !== undefined && sourceOf(k) !== 'default';
+  const pick = <T>(k: string, fromConfig: T | undefined): unknown => (fromCli(k) ? cliOpts[k] : fromConfig ?? cliOpts[k]);
+  const opts: Record<string, unknown> = {
+    ...cliOpts,
+    format: pick('format', cfg.format),
+    failOn: pick('failOn', cfg.failOn),
+    minScore: pick('minScore', cfg.minScore),
+    maxFileSize: pick('maxFileSize', cfg.maxFileSize),
+    rubric: pick('rubric', cfg.rubric),
+    baseline: pick('baseline', cfg.baseline),
+    exclude: [...(cfg.exclude ?? []), ...((cliOpts.exclude as string[] | undefined) ?? [])],
+    model: pick('model', cfg.judge?.model),
+    baseUrl: pick('baseUrl', cfg.judge?.baseUrl),
+    maxInputTokens: pick('maxInputTokens', cfg.judge?.maxInputTokens),
+    maxOutputTokens: pick('maxOutputTokens', cfg.judge?.maxOutputTokens),
+    maxCost: pick('maxCost', cfg.judge?.maxCost),
+  };
   const minScore = intOption('--min-score', opts.minScore, 0, 100);
   const maxFileSize = intOption('--max-file-size', opts.maxFileSize, 1, 1024 * 1024 * 1024);
   const format = opts.format as Format;
@@ -50,14 +72,24 @@ export async function runEvaluate(path: string, opts: Record<string, unknown>): 
     maxCostUsd: numberOption('--max-cost', opts.maxCost, 0),
   };
   const timeoutMs = intOption('--judge-timeout', opts.judgeTimeout, 1, 3_600_000);
+  const { readBaseline, applyBaseline, baselineOf } = await import('../score/baseline.js');
+  const baseline = opts.baseline ? readBaseline(String(opts.baseline)) : undefined;
+  const progress = new Progress(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
   let report = await evaluate({
     target: path,
     rubric: opts.rubric as string | undefined,
     maxFileSize,
-    exclude: opts.exclude as string[] | undefined,
+    exclude: (opts.exclude as string[]).length ? (opts.exclude as string[]) : undefined,
     cache: opts.cache !== false,
-    onEvent: (e) => events.push(e),
+    suppressions: cfg.suppressions,
+    configFile: loaded.file,
+    onEvent: (e) => {
+      events.push(e);
+      progress.on(e);
+    },
   });
+  progress.clear();
+  if (!opts.quiet) for (const i of report.suppressions?.invalid ?? []) process.stderr.write(`plumbline: suppression ignored: ${i.file}${i.line ? `:${i.line}` : ''}: ${i.problem}\n`);
   if (judgeKind !== 'none') {
     const { judge } = await import('../judge/index.js');
     const { loadRubric } = await import('../rubric/load.js');
@@ -89,7 +121,17 @@ export async function runEvaluate(path: string, opts: Record<string, unknown>): 
     }
   }
   const color = format === 'text' && !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  writeOut(await renderers[format](report, { color }), opts);
+  if (baseline) report = applyBaseline(report, baseline);
+  if (opts.writeBaseline) {
+    try {
+      writeFileAtomic(String(opts.writeBaseline), JSON.stringify(baselineOf(report), null, 2) + '\n');
+    } catch (err) {
+      throw new PlumblineError(`cannot write ${String(opts.writeBaseline)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (!opts.quiet) process.stderr.write(`plumbline: wrote baseline ${String(opts.writeBaseline)} (${report.findings.length} finding(s))\n`);
+  }
+  const rubricForRules = format === 'sarif' ? (await import('../rubric/load.js')).loadRubric(opts.rubric as string | undefined).rubric : undefined;
+  writeOut(await renderers[format](report, { color, rubric: rubricForRules }), opts);
   if (opts.timings) {
     for (const e of events) process.stderr.write(`plumbline: ${e.type.padEnd(9)} ${String(e.ms).padStart(6)} ms\n`);
   }
@@ -145,4 +187,29 @@ export function renderDryRun(reqs: DryRunRequest[]): string {
   }
   out.push(`=== dry run: ${reqs.filter((r) => !r.wouldStop).length} request(s), ~${tokens} input tokens, up to $${cost.toFixed(4)}; nothing was sent`);
   return out.join('\n') + '\n';
+}
+
+/**
+ * Progress on stderr for scans that take more than a moment: TTY only (never in CI logs or piped
+ * output), one line rewritten in place from the typed pipeline events, cleared at the end.
+ */
+class Progress {
+  private shown = false;
+  private readonly t0 = Date.now();
+
+  constructor(private readonly enabled: boolean) {}
+
+  on(e: EvaluateEvent): void {
+    if (!this.enabled || Date.now() - this.t0 < 400) return;
+    const text: Record<string, string> = { scan: `listed ${'files' in e ? e.files : ''} files, extracting facts…`, extract: 'detecting primitives…', detect: 'scoring…' };
+    const t = text[e.type];
+    if (!t) return;
+    process.stderr.write(`\r\x1b[Kplumbline: ${t}`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) process.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
 }

@@ -23,7 +23,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('evaluate')
     .description('scan a repository and report a verdict per primitive with file:line evidence')
     .argument('[path]', 'repository to audit', '.')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'sarif', 'html']).default('text'))
+    .option('--config <file>', 'config file (default: plumbline.config.{json,yaml}, .plumblinerc*, or package.json#plumbline in the target)')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'only gaps that are not in this baseline fail the gate')
+    .option('--write-baseline <file>', 'write the current gaps as a baseline')
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--rubric <file>', 'rubric YAML to use instead of the bundled rubrics/core.yaml')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['critical', 'high', 'medium', 'low']))
@@ -47,9 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
     .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
     .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
-    .action(async (path: string, opts: Record<string, unknown>) => {
+    .action(async (path: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runEvaluate } = await import('./evaluate.js');
-      code = await runEvaluate(path, opts);
+      code = await runEvaluate(path, opts, (k) => cmd.getOptionValueSource(k));
     });
 
   const rubric = program.command('rubric').description('list the rubric, or show one primitive');
@@ -135,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('schema')
     .description('print the JSON Schema of the report or the rubric')
-    .argument('[which]', 'report | rubric | brief | plan | worksheet', 'report')
+    .argument('[which]', 'report | rubric | brief | plan | worksheet | config | baseline', 'report')
     .action(async (which: string) => {
       const { runSchema } = await import('./schema.js');
       code = runSchema(which);

@@ -10,7 +10,7 @@ import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 11;
+export const EXTRACTOR_VERSION = 12;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -60,6 +60,7 @@ export async function extractAll(
     if (facts) stats.cached++;
     else {
       facts = await extractOne(f, text, prefilter, async () => (tsFront ??= await import('./typescript.js')));
+      if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
       if (facts.parsed) stats.parsed++;
       else stats.prefiltered++;
       store.set(hash, facts);
@@ -103,4 +104,21 @@ function extractConfig(text: string): FileFacts {
     if (t && !t.startsWith('#') && t.length <= 200) facts.push({ k: 'text', v: t, l: i + 1 });
   });
   return { facts, imports: [], parsed: true };
+}
+
+const SUPPRESS = /plumbline-ignore\s+([A-Za-z0-9_-]+)(?:\s+--[ \t]*(.*?))?[ \t]*(?:\*\/|-->|#\})?[ \t]*$/;
+
+/**
+ * Finds suppression comments: `plumbline-ignore <primitive-id> -- <reason>` in any comment
+ * style (`//`, `#`, `/* *\/`, `<!-- -->`). A missing reason is kept as '' so the report can say
+ * the suppression was ignored.
+ */
+export function scanSuppressions(text: string): Array<{ id: string; reason: string; line: number }> {
+  const out: Array<{ id: string; reason: string; line: number }> = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    if (!l.includes('plumbline-ignore')) return;
+    const m = SUPPRESS.exec(l);
+    if (m) out.push({ id: m[1]!, reason: (m[2] ?? '').trim(), line: i + 1 });
+  });
+  return out;
 }

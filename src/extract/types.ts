@@ -26,6 +26,8 @@ export interface FileFacts {
   /** True when the file is an entry point by its content (`__main__` guard, `package main`, `fn main`). */
   entry?: boolean;
   parsed: boolean;
+  /** `plumbline-ignore <primitive-id> -- <reason>` comments: primitive id, reason ('' when missing), line. */
+  suppress?: Array<{ id: string; reason: string; line: number }>;
 }
 
 /** Collects facts with per-file de-duplication (same kind, value and line once). */

@@ -48,6 +48,12 @@ export const FindingSchema = z.object({
   evidence: z.array(z.string()).describe('evidence ids'),
   fix: z.string(),
   phase: z.string(),
+  fingerprint: z.string().describe('stable key of the gap: primitive, verdict and severity (no line numbers); baselines and SARIF use it'),
+  suppressed: z
+    .object({ by: z.enum(['comment', 'config']), reason: z.string(), file: z.string().nullable(), line: z.number().int().nullable() })
+    .optional()
+    .describe('present when a suppression with a reason covers the finding; suppressed findings never fail a gate'),
+  baseline: z.enum(['new', 'unchanged']).optional().describe('with --baseline: whether the gap was already in the baseline (unchanged gaps never fail a gate)'),
 });
 
 export const PhaseResultSchema = z.object({
@@ -95,6 +101,13 @@ export const ReportSchema = z.object({
   findings: z.array(FindingSchema),
   upgradePath: z.array(PhaseResultSchema),
   acceptanceTests: z.array(AcceptanceTestSchema),
+  suppressions: z
+    .object({
+      applied: z.number().int(),
+      invalid: z.array(z.object({ file: z.string(), line: z.number().int().nullable(), problem: z.string() })),
+    })
+    .optional()
+    .describe('in-source and config suppressions: how many applied, and the ones ignored (no reason, unknown primitive)'),
   judge: JudgeSectionSchema.optional().describe('advisory LLM review (absent unless --judge ran); static and judge verdicts side by side'),
 });
 

@@ -39,7 +39,8 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   out.push('');
   out.push(c('1', `Findings (${r.findings.length})`));
   r.findings.forEach((f, i) => {
-    out.push(`  ${i + 1}. ${c(SEV_COLOR[f.severity]!, f.severity.toUpperCase())} ${f.id} (${f.verdict}) — ${f.message}`);
+    const tags = `${f.suppressed ? ` [suppressed: ${f.suppressed.reason}]` : ''}${f.baseline === 'unchanged' ? ' [in baseline]' : f.baseline === 'new' ? ' [new]' : ''}`;
+    out.push(`  ${i + 1}. ${c(SEV_COLOR[f.severity]!, f.severity.toUpperCase())} ${f.id} (${f.verdict})${tags} — ${f.message}`);
     out.push(`     why this severity: ${f.severityReason}`);
     const p = r.primitives.find((x) => x.id === f.id)!;
     for (const e of p.evidence.slice(0, 3)) out.push(`     evidence ${e.file}:${e.line}  ${e.snippet}`);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
+import ignore from 'ignore';
 import { TargetError } from '../util/errors.js';
 import { isDefaultExcluded, languageOf, roleOf } from './classify.js';
 
@@ -110,10 +111,11 @@ export async function scan(root: string, opts: ScanOptions = {}): Promise<ScanRe
   if (userExclude.length) {
     userRe = userExclude.map(globToRegExp);
   }
+  const ignored = plumblineIgnore(root);
   const files: ScannedFile[] = [];
   for (const p of [...new Set(paths)].sort()) {
     const rel = p.replace(/\\/g, '/');
-    if (isDefaultExcluded(rel) || userRe.some((re) => re.test(rel))) {
+    if (isDefaultExcluded(rel) || userRe.some((re) => re.test(rel)) || ignored?.(rel)) {
       skipped.excluded++;
       continue;
     }
@@ -175,3 +177,18 @@ export function readText(root: string, path: string): string | 'binary' | 'non-u
   }
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `.plumblineignore` at the target root, in gitignore syntax (the `ignore` package, which globby
+ * also uses). @returns a predicate on repository-relative paths, or undefined without the file
+ */
+function plumblineIgnore(root: string): ((rel: string) => boolean) | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, '.plumblineignore'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const ig = ignore().add(text);
+  return (rel) => ig.ignores(rel);
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Rubric, Severity, Primitive, ContextFlag } from '../rubric/schema.js';
 import type { Detection, Context } from '../detect/types.js';
 import type { Finding, PrimitiveResult, Report } from '../report/schema.js';
@@ -64,7 +65,7 @@ export function score(rubric: Rubric, context: Context, detections: Detection[])
         id: p.id, ruleId: `plumbline/${p.id}`, title: p.title, verdict: d.verdict, severity,
         message: d.verdict === 'absent' ? `${p.title} is missing. ${p.why}` : `${p.title} is only partly in place. ${d.rationale}`,
         severityReason: g.reason,
-        evidence: d.evidence.map((e) => e.id), fix: p.fix, phase: p.phase, order, tier: p.tier,
+        evidence: d.evidence.map((e) => e.id), fix: p.fix, phase: p.phase, fingerprint: findingFingerprint(p.id, d.verdict, severity), order, tier: p.tier,
       });
     }
     primitives.push({
@@ -91,4 +92,13 @@ export function score(rubric: Rubric, context: Context, detections: Detection[])
     upgradePath,
     acceptanceTests,
   };
+}
+
+/**
+ * The stable key of a gap: sha256 of primitive id, verdict and severity (first 20 hex). No file
+ * or line goes in, so moving code does not make an old gap look new; a gap that gets worse
+ * (partial -> absent, high -> critical) does get a new key. Used by baselines and SARIF.
+ */
+export function findingFingerprint(id: string, verdict: string, severity: string): string {
+  return createHash('sha256').update(`plumbline/v1\0${id}\0${verdict}\0${severity}`).digest('hex').slice(0, 20);
 }

@@ -1,0 +1,66 @@
+import type { Report } from './schema.js';
+import type { Rubric } from '../rubric/schema.js';
+import type { Severity } from '../rubric/schema.js';
+
+/** SARIF `level` per gap severity. */
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+/** GitHub code scanning's `security-severity` (0-10) per gap severity. */
+export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+
+/**
+ * SARIF 2.1.0 for code-scanning dashboards (issue 7): one rule per rubric primitive (id = the
+ * PRIMITIVES.md id, help from the rubric), one result per gap with a repository-relative
+ * location and `partialFingerprints` from the finding fingerprint. A partial primitive is
+ * anchored on its strongest evidence; an absent one has no file of its own, so it is anchored
+ * on the harness entry point (or the manifest) and the message says so. Suppressed findings
+ * carry a SARIF `suppressions` entry with their reason.
+ */
+export function renderSarif(r: Report, rubric: Rubric): string {
+  const rules = rubric.primitives.map((p) => ({
+    id: p.id,
+    name: p.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase()),
+    shortDescription: { text: p.title },
+    fullDescription: { text: `${p.what.trim()} ${p.why.trim()}` },
+    help: {
+      text: `${p.fix.trim()}\nAcceptance test (${p.acceptance.name}): given ${p.acceptance.given}; then ${p.acceptance.then}.`,
+      markdown: `**Fix.** ${p.fix.trim()}\n\n**Acceptance test: ${p.acceptance.name}.** Given ${p.acceptance.given}; then ${p.acceptance.then}.`,
+    },
+    defaultConfiguration: { level: SARIF_LEVEL[p.severity.base] },
+    properties: { tags: ['agent-harness', `tier-${p.tier}`, p.phase], precision: 'medium', 'security-severity': SECURITY_SEVERITY[p.severity.base] },
+  }));
+  const ruleIndex = new Map(rules.map((x, i) => [x.id, i]));
+  const anchor = r.target.entryPoints[0] ?? 'package.json';
+  const results = r.findings.map((f) => {
+    const prim = r.primitives.find((p) => p.id === f.id)!;
+    const ev = f.verdict === 'partial' ? [...prim.evidence].sort((a, b) => b.strength - a.strength)[0] : undefined;
+    const where = ev ? { uri: ev.file, line: ev.line } : { uri: anchor, line: 1 };
+    const text = ev
+      ? `${f.severity.toUpperCase()}: ${f.message} Fix: ${f.fix}`
+      : `${f.severity.toUpperCase()}: ${f.message} (No file of its own: this gap is anchored on the harness entry point ${anchor}.) Fix: ${f.fix}`;
+    return {
+      ruleId: f.id,
+      ruleIndex: ruleIndex.get(f.id) ?? -1,
+      level: SARIF_LEVEL[f.severity],
+      message: { text },
+      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(where.uri), uriBaseId: '%SRCROOT%' }, region: { startLine: where.line } } }],
+      partialFingerprints: { 'plumbline/v1': f.fingerprint },
+      properties: { verdict: f.verdict, severity: f.severity, phase: f.phase, 'security-severity': SECURITY_SEVERITY[f.severity], ...(f.baseline ? { baseline: f.baseline } : {}) },
+      ...(f.baseline ? { baselineState: f.baseline === 'new' ? 'new' : 'unchanged' } : {}),
+      ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.by === 'comment' ? 'inSource' : 'external', justification: f.suppressed.reason }] } : {}),
+    };
+  });
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'plumbline', semanticVersion: r.tool.version, version: r.tool.version, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: `root of the scanned repository ${r.target.name}` } } },
+        automationDetails: { id: `plumbline/${r.rubric.id}/` },
+        results,
+        properties: { score: r.score, applicable: r.applicable, shape: r.context.shape },
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

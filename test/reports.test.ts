@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Ajv from 'ajv-draft-04';
+import { ROOT, cli, fixture, tmp } from './helpers.js';
+import type { Report } from '../src/index.js';
+
+const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'data', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+const CHROMIUM = process.env.PLUMBLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A copy of a fixture in a temp dir (so tests can add config files and edit code). */
+function copy(name: string): string {
+  const dir = join(tmp('plumbline-rep-'), name);
+  cpSync(fixture(name), dir, { recursive: true });
+  return dir;
+}
+const json = (args: string[], env: Record<string, string> = {}) => {
+  const r = cli([...args, '-f', 'json'], env);
+  return { ...r, report: r.code === 0 || r.code === 1 ? (JSON.parse(r.stdout) as Report) : undefined };
+};
+
+describe('SARIF', () => {
+  it('validates against the SARIF 2.1.0 schema, one rule per primitive, results anchored in the repository', () => {
+    // the published schema has a pattern that is not valid in unicode mode
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(sarifSchema);
+    for (const name of ['ts-minimal-chat', 'ts-full-harness', 'html-injection', 'python-agent']) {
+      const r = cli(['evaluate', fixture(name), '-f', 'sarif']);
+      expect(r.code, name).toBe(0);
+      const sarif = JSON.parse(r.stdout);
+      expect(validate(sarif), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      const run = sarif.runs[0];
+      expect(run.tool.driver.rules).toHaveLength(12);
+      expect(run.tool.driver.rules.every((x: { properties: Record<string, string> }) => Number(x.properties['security-severity']) > 0)).toBe(true);
+      for (const res of run.results) {
+        expect(res.partialFingerprints['plumbline/v1']).toMatch(/^[0-9a-f]{20}$/);
+        const loc = res.locations[0].physicalLocation;
+        expect(loc.artifactLocation.uri).not.toMatch(/^\//);
+        expect(loc.region.startLine).toBeGreaterThan(0);
+      }
+    }
+    const chat = JSON.parse(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'sarif']).stdout).runs[0];
+    const absent = chat.results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
+    expect(absent.level).toBe('error');
+    expect(absent.message.text).toMatch(/anchored on the harness entry point src\/main\.ts/);
+    const partial = chat.results.find((x: { ruleId: string }) => x.ruleId === 'tool-registry');
+    expect(partial.locations[0].physicalLocation.artifactLocation.uri).toBe('src/main.ts');
+  });
+});
+
+describe('HTML report in headless Chromium', () => {
+  it('renders the chart and the findings, makes no network request and runs no injected script', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium`).toBe(true);
+    const out = join(ROOT, 'test', '.tmp');
+    mkdirSync(out, { recursive: true });
+    const file = join(out, 'html-injection.html');
+    const r = cli(['evaluate', fixture('html-injection'), '-f', 'html', '-o', file]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img src=x');
+    const report = JSON.parse(cli(['evaluate', fixture('html-injection'), '-f', 'json']).stdout) as Report;
+
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      const dialogs: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (q) => requests.push(q.url()));
+      page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const url = pathToFileURL(file).href;
+      await page.goto(url);
+      await page.waitForLoadState('load');
+      expect(await page.locator('#chart rect.bar').count()).toBe(12);
+      expect(await page.locator('#chart rect[data-primitive="tool-registry"]').getAttribute('data-verdict')).toBe('partial');
+      expect(await page.locator('.finding').count()).toBe(report.findings.length);
+      expect(await page.locator('[data-testid=score]').textContent()).toBe(String(report.score));
+      // the markup in the file name and the snippet is shown as text
+      expect(await page.locator('a.evidence').first().textContent()).toContain('<img src=x onerror=alert(1)>.ts');
+      expect(await page.getByText('<script>window.__pwned = 1</script>', { exact: false }).count()).toBeGreaterThan(0);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(dialogs).toEqual([]);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(requests).toEqual([url]);
+      await page.screenshot({ path: join(out, 'html-report.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('config discovery', () => {
+  it('takes the first file of the ordered list, package.json#plumbline last; flags override it', () => {
+    const dir = copy('ts-minimal-chat');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, plumbline: { minScore: 90 } }));
+    expect(cli(['evaluate', dir, '-q']).code).toBe(1); // package.json#plumbline: score below 90
+    writeFileSync(join(dir, '.plumblinerc'), 'minScore: 0\nfailOn: critical\n');
+    expect(cli(['evaluate', dir, '-q']).code).toBe(0); // .plumblinerc wins over package.json
+    writeFileSync(join(dir, 'plumbline.config.yaml'), 'failOn: high\n');
+    expect(cli(['evaluate', dir, '-q']).code).toBe(1); // plumbline.config.yaml wins over .plumblinerc
+    writeFileSync(join(dir, 'plumbline.config.json'), JSON.stringify({ format: 'markdown' }));
+    const md = cli(['evaluate', dir]);
+    expect(md.code).toBe(0); // plumbline.config.json wins: no gate configured there
+    expect(md.stdout).toMatch(/^# plumbline report/);
+    expect(cli(['evaluate', dir, '-f', 'json']).stdout).toMatch(/^\{/); // the flag overrides the config
+    expect(cli(['evaluate', dir, '--no-config', '--fail-on', 'high', '-q']).code).toBe(1);
+    expect(cli(['evaluate', dir, '--config', join(dir, 'plumbline.config.yaml'), '-q']).code).toBe(1);
+  });
+
+  it('invalid config files are one-line errors naming the file and the field (exit 2)', () => {
+    const dir = copy('ts-minimal-chat');
+    writeFileSync(join(dir, 'plumbline.config.json'), JSON.stringify({ failOn: 'sometimes', colour: true }));
+    const r = cli(['evaluate', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plumbline\.config\.json: failOn: /);
+    expect(r.stderr).toMatch(/plumbline\.config\.json: \(root\): Unrecognized key/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(join(dir, 'plumbline.config.json'), '{ not json');
+    expect(cli(['evaluate', dir]).stderr).toMatch(/plumbline\.config\.json: not valid JSON/);
+    rmSync(join(dir, 'plumbline.config.json'));
+    writeFileSync(join(dir, '.plumblinerc.yaml'), 'suppressions:\n  - primitive: permissions\n');
+    const noReason = cli(['evaluate', dir]);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/\.plumblinerc\.yaml: suppressions\.0\.reason/);
+  });
+
+  it('.plumblineignore uses gitignore syntax', () => {
+    const dir = copy('judge-secrets');
+    expect(json(['evaluate', dir]).report!.primitives.find((p) => p.id === 'tool-registry')!.verdict).toBe('present');
+    writeFileSync(join(dir, '.plumblineignore'), '# leave the agent out\nsrc/*.ts\n');
+    const r = json(['evaluate', dir]).report!;
+    expect(r.target.files).toBeLessThan(4);
+    expect(r.primitives.find((p) => p.id === 'tool-registry')!.verdict).toBe('absent');
+  });
+});
+
+describe('suppressions', () => {
+  it('a comment with a reason suppresses (still visible); without a reason it is ignored and reported', () => {
+    const dir = copy('ts-minimal-chat');
+    const main = join(dir, 'src', 'main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8') + '\n// plumbline-ignore permissions -- every tool is read-only; revisit with the first write tool\n// plumbline-ignore token-budget\n// plumbline-ignore no-such-primitive -- typo\n');
+    expect(cli(['evaluate', fixture('ts-minimal-chat'), '--fail-on', 'high', '-q']).code).toBe(1); // permissions is the high finding
+    const r = cli(['evaluate', dir, '-f', 'json', '--fail-on', 'high']);
+    const rep = JSON.parse(r.stdout) as Report;
+    const perm = rep.findings.find((f) => f.id === 'permissions')!;
+    expect(perm.suppressed).toEqual({ by: 'comment', reason: 'every tool is read-only; revisit with the first write tool', file: 'src/main.ts', line: expect.any(Number) });
+    expect(rep.findings.find((f) => f.id === 'token-budget')!.suppressed).toBeUndefined();
+    expect(rep.suppressions!.applied).toBe(1);
+    expect(rep.suppressions!.invalid.map((i) => i.problem)).toEqual([expect.stringMatching(/token-budget has no reason/), expect.stringMatching(/unknown primitive "no-such-primitive"/)]);
+    expect(r.stderr).toMatch(/suppression ignored: src\/main\.ts:\d+: suppression of token-budget has no reason/);
+    // permissions, the only high finding, is suppressed: the gate passes
+    expect(r.code).toBe(0);
+    const text = cli(['evaluate', dir, '-f', 'sarif']);
+    const res = JSON.parse(text.stdout).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
+    expect(res.suppressions).toEqual([{ kind: 'inSource', justification: 'every tool is read-only; revisit with the first write tool' }]);
+  });
+
+  it('config suppressions need a reason and apply like comments', () => {
+    const dir = copy('ts-minimal-chat');
+    writeFileSync(join(dir, 'plumbline.config.yaml'), 'suppressions:\n  - primitive: permissions\n    reason: read-only tools only\n');
+    const rep = json(['evaluate', dir]).report!;
+    expect(rep.findings.find((f) => f.id === 'permissions')!.suppressed).toMatchObject({ by: 'config', reason: 'read-only tools only' });
+  });
+});
+
+describe('baselines', () => {
+  it('round trip: only gaps that are not in the baseline fail the gate, whatever their line numbers', () => {
+    const dir = copy('ts-minimal-chat');
+    const base = join(tmp('plumbline-base-'), 'baseline.json');
+    const main = join(dir, 'src', 'main.ts');
+    const first = cli(['evaluate', dir, '--write-baseline', base, '--fail-on', 'low', '-q']);
+    expect(first.code).toBe(1);
+    const baseline = JSON.parse(readFileSync(base, 'utf8'));
+    expect(baseline.findings).toHaveLength(12); // 11 absent + tool-registry partial
+    expect(baseline.findings.find((f: { id: string }) => f.id === 'tool-registry').verdict).toBe('partial');
+    // the same gaps with the code moved around: the baseline keeps the gate green
+    writeFileSync(main, '\n\n\n' + readFileSync(main, 'utf8'));
+    expect(cli(['evaluate', dir, '--baseline', base, '--fail-on', 'low', '-q']).code).toBe(0);
+    // a gap that gets worse (tool-registry partial -> absent) is new, and only it is named
+    let src = readFileSync(main, 'utf8');
+    src = src.slice(0, src.indexOf('const tools: OpenAI.ChatCompletionTool[] = [')) + 'const tools: OpenAI.ChatCompletionTool[] = await fetchRemoteTools();\ndeclare function fetchRemoteTools(): Promise<OpenAI.ChatCompletionTool[]>;\ndeclare function remoteCall(name: string, args: Record<string, string>): string;\n' + src.slice(src.indexOf('const rl ='));
+    writeFileSync(main, src.replace('callTool(call.function.name', 'remoteCall(call.function.name'));
+    const r = json(['evaluate', dir, '--baseline', base, '--fail-on', 'low']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/gate failed: 1 finding\(s\) at low or worse: tool-registry$/m);
+    const states = Object.fromEntries(r.report!.findings.map((f) => [f.id, f.baseline]));
+    expect(states['tool-registry']).toBe('new');
+    expect(states.permissions).toBe('unchanged');
+    writeFileSync(base, '{"kind": "plumbline-baseline"}');
+    const bad = cli(['evaluate', dir, '--baseline', base]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/baseline\.json: version/);
+  });
+});
