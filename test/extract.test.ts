@@ -86,3 +86,91 @@ describe('Go front end', () => {
     expect(has(r.facts, 'test', 'TestBudgetStops')).toBe(true);
   });
 });
+
+describe('tree-sitter front ends (Python, Rust, Go)', () => {
+  test('Python: comments and docstrings are not facts; decorators, keyword tool definitions, Literal unions, __main__', async () => {
+    const { extractSyntax } = await import('../src/extract/syntax.js');
+    const r = await extractSyntax('python', [
+      'import anthropic',
+      'from agents import function_tool, Agent as A',
+      '"""',
+      'def fake_in_docstring(): pass',
+      '"""',
+      '# def fake_in_comment(): PermissionManager()',
+      'Mode = Literal["read-only", "auto"]',
+      '@function_tool',
+      'def read_file(path: str) -> str:',
+      '    """Reads a file; mentions SessionStore only in a docstring."""',
+      '    return open(path).read()',
+      'class Agent:',
+      '    max_turns = 10',
+      '    def run(self):',
+      '        self.cost_limit = 3',
+      '        session["cost"] += 1',
+      '        tool = Tool(name="bash", description="Run", input_schema={"type": "object"})',
+      'if __name__ == "__main__":',
+      '    Agent().run()',
+    ].join('\n'), 'agent.py');
+    expect(r.entry).toBe(true);
+    expect(has(r.facts, 'decl', 'fake_in_docstring')).toBe(false);
+    expect(r.facts.some((f) => /PermissionManager|SessionStore/.test(f.v))).toBe(false);
+    expect(has(r.facts, 'call', 'function_tool')).toBe(true);
+    expect(has(r.facts, 'decl', 'read_file')).toBe(true);
+    expect(has(r.facts, 'member', 'run')).toBe(true);
+    expect(has(r.facts, 'member', 'max_turns')).toBe(true);
+    expect(has(r.facts, 'member', 'cost_limit')).toBe(true);
+    expect(has(r.facts, 'key', 'cost')).toBe(true);
+    expect(has(r.facts, 'tooldef', 'bash')).toBe(true);
+    expect(has(r.facts, 'union', 'read-only|auto')).toBe(true);
+    expect(r.imports).toEqual(expect.arrayContaining(['anthropic', 'agents', 'agents.function_tool', 'agents.Agent']));
+  });
+
+  test('Rust: enum unions, struct-literal tool definitions, json! macro keys, #[cfg(test)] regions, fn main', async () => {
+    const { extractSyntax } = await import('../src/extract/syntax.js');
+    const r = await extractSyntax('rust', [
+      'use crate::permissions::{PermissionPolicy, Mode};',
+      'mod permissions;',
+      '// struct FakeInComment {}',
+      'pub enum StreamEvent { MessageStart, TextDelta(String), MessageStop }',
+      'fn specs() -> Vec<ToolSpec> { vec![ToolSpec { name: "bash", description: "Run", input_schema: json!({"type": "object"}) }] }',
+      'fn main() { let v = json!({"max_tokens": 10}); client.messages().create(v); }',
+      '#[cfg(test)]',
+      'mod tests {',
+      '    #[test]',
+      '    fn denies_dangerous_tool() {}',
+      '}',
+      'fn after_tests() {}',
+    ].join('\n'), 'src/main.rs');
+    expect(r.entry).toBe(true);
+    expect(has(r.facts, 'union', 'StreamEvent:MessageStart|TextDelta|MessageStop')).toBe(true);
+    expect(has(r.facts, 'tooldef', 'bash')).toBe(true);
+    expect(has(r.facts, 'key', 'max_tokens')).toBe(true);
+    expect(has(r.facts, 'call', 'client.messages.create')).toBe(true);
+    expect(r.facts.some((f) => f.v === 'FakeInComment')).toBe(false);
+    expect(r.imports).toEqual(expect.arrayContaining(['crate::permissions::', 'mod:permissions']));
+    expect(r.facts.find((f) => f.k === 'test' && f.v === 'denies_dangerous_tool')?.t).toBe(1);
+    expect(r.facts.find((f) => f.k === 'decl' && f.v === 'after_tests')?.t).toBeUndefined();
+  });
+
+  test('Go: package main, imports, methods, struct fields, keyed tool literals, tests; syntax errors tolerated', async () => {
+    const { extractSyntax } = await import('../src/extract/syntax.js');
+    const r = await extractSyntax('go', [
+      'package main',
+      'import (',
+      '\t"fmt"',
+      '\tanthropic "github.com/anthropics/anthropic-sdk-go"',
+      ')',
+      'type Agent struct { MaxTurns int }',
+      'func (a *Agent) CheckPermission() {}',
+      'func TestBudgetStops(t *testing.T) {}',
+      'var bash = ToolDefinition{Name: "bash", Description: "Run", InputSchema: nil}',
+      'func broken( {',
+    ].join('\n'), 'cmd/x/main.go');
+    expect(r.entry).toBe(true);
+    expect(r.imports).toEqual(['fmt', 'github.com/anthropics/anthropic-sdk-go']);
+    expect(has(r.facts, 'member', 'CheckPermission')).toBe(true);
+    expect(has(r.facts, 'member', 'MaxTurns')).toBe(true);
+    expect(has(r.facts, 'test', 'TestBudgetStops')).toBe(true);
+    expect(has(r.facts, 'tooldef', 'bash')).toBe(true);
+  });
+});

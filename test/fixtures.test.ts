@@ -74,6 +74,36 @@ describe('fixture verdict tables', () => {
     expect(r.primitives.find((p) => p.id === 'tool-registry')!.evidence.map((e) => e.file)).toContain('src/<img src=x onerror=alert(1)>.ts');
   });
 
+  test('py-full-harness: a Python coding agent with every primitive wired in', async () => {
+    const r = await run('py-full-harness');
+    expect(table(r)).toEqual(Object.fromEntries(Object.keys(ALL_ABSENT).map((k) => [k, 'present'])));
+    expect(r.context.shape).toBe('coding-agent');
+    expect(r.target.entryPoints).toContain('harness/cli.py');
+  });
+
+  test('py-minimal-agent: a minimal Python loop; names in comments and docstrings are not evidence', async () => {
+    const r = await run('py-minimal-agent');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'partial' });
+    expect(r.context.shape).toBe('chat-assistant');
+  });
+
+  test('rust-dead-permissions: a permission engine that nothing calls does not count', async () => {
+    const r = await run('rust-dead-permissions');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'partial', verification: 'partial' });
+    expect(r.context.shape).toBe('coding-agent');
+    expect(r.findings[0]).toMatchObject({ id: 'permissions', severity: 'critical' });
+    const perm = r.primitives.find((p) => p.id === 'permissions')!;
+    expect(perm.evidence.length).toBeGreaterThan(0);
+    expect(perm.evidence.every((e) => !e.wired || e.signal !== 'approval-api')).toBe(true);
+  });
+
+  test('go-agent: registry, budget, append-only transcript without resume', async () => {
+    const r = await run('go-agent');
+    expect(table(r)).toEqual({ ...ALL_ABSENT, 'tool-registry': 'present', 'session-persistence': 'partial', 'token-budget': 'present' });
+    expect(r.context.shape).toBe('coding-agent');
+    expect(r.target.entryPoints).toContain('cmd/agent/main.go');
+  });
+
   test('every fixture directory has a verdict-table test above', async () => {
     const { readFileSync } = await import('node:fs');
     const self = readFileSync(new URL(import.meta.url), 'utf8');

@@ -123,8 +123,20 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const signals = compileAll(rubric);
   const raw = match(signals, files);
   const declNames = new Set<string>();
-  for (const h of raw) if ((h.kind === 'decl' || h.kind === 'member') && h.file.role === 'source') declNames.add(h.value);
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries));
+  // files whose members or named unions are evidence: all their top-level declarations are
+  // counted too, so "is this file used at all" can be answered (see computeWiredNames)
+  const fileDecls = new Map<string, string[]>();
+  for (const h of raw) {
+    if (h.file.role !== 'source') continue;
+    if (h.kind === 'decl' || h.kind === 'member') declNames.add(h.value);
+    if (h.kind === 'union' && h.value.includes(':')) declNames.add(h.value.slice(0, h.value.indexOf(':')));
+    if ((h.kind === 'member' || h.kind === 'union') && !fileDecls.has(h.file.path)) {
+      const decls = h.file.facts.facts.filter((f) => f.k === 'decl' && !f.t).map((f) => f.v);
+      fileDecls.set(h.file.path, decls);
+      for (const d of decls) declNames.add(d);
+    }
+  }
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), fileDecls);
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
@@ -133,7 +145,9 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source';
     const reachable = !isSourceRole || reach.reachable.has(h.file.path);
-    const isWired = !(isSourceRole && (h.kind === 'decl' || h.kind === 'member')) || wired(h.file.path, h.value, h.kind as 'decl' | 'member');
+    const namedUnion = h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : undefined;
+    const isWired = !isSourceRole
+      || (h.kind === 'decl' || h.kind === 'member' ? wired(h.file.path, h.value, h.kind) : namedUnion ? wired(h.file.path, namedUnion, 'decl') : true);
     const strength = h.sig.signal.weight * (reachable ? 1 : rubric.weights.unreachable) * (isWired ? 1 : rubric.weights.unwired);
     const ev: Evidence = {
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,

@@ -4,15 +4,20 @@ import type { AnalyzedFile } from '../extract/index.js';
  * The wired-in check (issue: "tell wired-in code from look-alikes"): a declared name counts as
  * wired when some *other* non-test source file references it; a member (method, field) also when
  * its own file uses it again; a top-level declaration in an entry-point file likewise. Re-export lines (`pub use`, `export {..} from`, `export * from`)
- * are not uses: a type exported and never called is not wired in.
+ * are not uses: a type exported and never called is not wired in. Neither are mentions in line
+ * comments, nor uses inside Rust `#[cfg(test)]` modules.
  *
  * @param names declared names that matched a signal (only these are counted)
  * @returns predicate (file, name) -> wired
  */
+/** The text before a match on its line opens a comment (`//`, `#`, `*`, `/*`, or a trailing `//`). */
+const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
+
 export function computeWiredNames(
   files: AnalyzedFile[],
   names: Set<string>,
   entries: Set<string>,
+  fileDecls: Map<string, string[]> = new Map(),
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
@@ -25,11 +30,16 @@ export function computeWiredNames(
     for (const f of files) {
       if (f.role !== 'source' || !f.text) continue;
       let text = f.text;
+      // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
+      if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
       if (text.includes('pub use') || text.includes('export')) {
         text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, '').replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, '');
       }
       for (const m of text.matchAll(TOKEN)) {
         if (m.index > 0 && IDENT.test(text[m.index - 1]!)) continue;
+        // a name in a comment is a mention, not a use
+        const lineStart = text.lastIndexOf('\n', m.index) + 1;
+        if (COMMENT_PREFIX.test(text.slice(lineStart, m.index))) continue;
         const t = m[0];
         const per = counts.get(t) ?? new Map<string, number>();
         per.set(f.path, (per.get(f.path) ?? 0) + 1);
@@ -37,15 +47,46 @@ export function computeWiredNames(
       }
     }
   }
+  const usedElsewhere = (file: string, name: string) => [...(counts.get(name) ?? [])].some(([p]) => p !== file);
+  const fileUsed = new Map<string, boolean>();
+  const isFileUsed = (file: string) => {
+    let v = fileUsed.get(file);
+    if (v === undefined) fileUsed.set(file, (v = entries.has(file) || (fileDecls.get(file) ?? []).some((d) => usedElsewhere(file, d))));
+    return v;
+  };
   return (file, name, kind) => {
     const per = counts.get(name);
     if (!per) return false;
     for (const [p, n] of per) {
       if (p !== file) return true;
-      // members (methods, fields) are used by their siblings; top-level declarations must be
-      // used from another file unless the file is itself an entry point
-      if (n >= 2 && (kind === 'member' || entries.has(file))) return true;
+      // members (methods, fields, variants) are used by their siblings, but only in a file whose
+      // declarations someone else uses; top-level declarations must be used from another file
+      // unless the file is itself an entry point
+      if (n >= 2 && (entries.has(file) || (kind === 'member' && (!fileDecls.has(file) || isFileUsed(file))))) return true;
     }
     return false;
   };
+}
+
+/**
+ * Removes `#[cfg(test)] mod name { ... }` blocks (brace-matched; braces in strings or comments
+ * may end a block early, which only keeps more text). Other `#[cfg(test)]` items are kept.
+ */
+export function withoutRustTestModules(text: string): string {
+  const re = /#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{/g;
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < text.length && depth > 0; i++) {
+      const c = text[i];
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+    }
+    out += text.slice(last, m.index);
+    last = i;
+    re.lastIndex = i;
+  }
+  return out + text.slice(last);
 }

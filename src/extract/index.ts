@@ -8,9 +8,10 @@ import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
 import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
+import { extractSyntax } from './syntax.js';
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 12;
+export const EXTRACTOR_VERSION = 13;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -83,16 +84,60 @@ async function extractOne(
       if (f.role !== 'test' && !prefilter.test(text)) return scanTypeScriptImports(text);
       return (await loadTs()).extractTypeScript(f.path, text);
     case 'python':
-      return extractPython(text);
     case 'rust':
-      return extractRust(text, f.path);
-    case 'go':
-      return extractGo(text);
+    case 'go': {
+      // same prefilter as TypeScript; Rust paths (a::b) read as a.b like its call facts
+      const probe = f.language === 'rust' ? text.replace(/::/g, '.') : text;
+      if (f.role !== 'test' && !prefilter.test(probe)) return scanImports(f.language, text, f.path);
+      if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
+      try {
+        return await extractSyntax(f.language, text, f.path);
+      } catch {
+        // a grammar that cannot load (or a parser crash) falls back to the line-level front end
+        return lineFrontEnd(f.language, text, f.path);
+      }
+    }
     case 'config':
       return extractConfig(text);
     default:
       return { facts: [], imports: [], parsed: false };
   }
+}
+
+function lineFrontEnd(lang: 'python' | 'rust' | 'go', text: string, path: string): FileFacts {
+  return lang === 'python' ? extractPython(text) : lang === 'rust' ? extractRust(text, path) : extractGo(text);
+}
+
+/**
+ * Imports and entry-point marks only, for Python/Rust/Go files that fail the prefilter (they
+ * cannot hold a fact any signal matches, but reachability still needs their imports). Python
+ * dotted module strings are kept as string facts for dynamic-import reachability.
+ */
+export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: string): FileFacts {
+  const imports: string[] = [];
+  const facts: FileFacts['facts'] = [];
+  let entry = false;
+  if (lang === 'python') {
+    for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)/gm)) for (const mod of m[1]!.split(',')) imports.push(mod.trim());
+    for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,*\n]*)/gm)) {
+      const mod = m[1]!;
+      imports.push(mod);
+      for (const name of m[2]!.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
+    }
+    entry = /^[ \t]*if[ \t]+__name__[ \t]*==[ \t]*["']__main__["']/m.test(text);
+    text.split(/\r?\n/).forEach((l, i) => {
+      for (const m of l.matchAll(/["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})["']/g)) facts.push({ k: 'string', v: m[1]!, l: i + 1 });
+    });
+  } else if (lang === 'rust') {
+    for (const m of text.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?use[ \t]+([\w:]+)/gm)) imports.push(m[1]!);
+    for (const m of text.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;/gm)) imports.push(`mod:${m[1]}`);
+    entry = /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path) || /^fn[ \t]+main[ \t]*\(/m.test(text);
+  } else {
+    for (const m of text.matchAll(/^import[ \t]+(?:\w+[ \t]+)?"([^"]+)"/gm)) imports.push(m[1]!);
+    for (const block of text.matchAll(/^import[ \t]*\(([\s\S]*?)^\)/gm)) for (const m of block[1]!.matchAll(/"([^"]+)"/g)) imports.push(m[1]!);
+    entry = /^package[ \t]+main\b/m.test(text);
+  }
+  return { facts, imports, entry, parsed: false };
 }
 
 /** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000). */

@@ -1,0 +1,513 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, TreeCursor } from '@vscode/tree-sitter-wasm';
+import { FactSink, type FileFacts } from './types.js';
+import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
+import { addKeys, addToolDefs } from './lines.js';
+
+/**
+ * Syntax-level front ends for Python, Rust and Go (issue 6), on tree-sitter grammars compiled
+ * to WebAssembly (`@vscode/tree-sitter-wasm`: the grammars' `.wasm` files and web-tree-sitter,
+ * no native addon, nothing built at install time). They emit the same fact kinds as the
+ * TypeScript front end, so the rubric and the detection engine stay language-agnostic:
+ * import, decl, member, call (incl. decorators/attributes), string, key, tooldef, union, test.
+ * Comments and docstrings are never facts. ERROR nodes are tolerated: the parser recovers and
+ * we keep what it produced. Trees are deleted after the walk.
+ */
+
+export type SyntaxLanguage = 'python' | 'rust' | 'go';
+
+const require = createRequire(import.meta.url);
+let ready: Promise<{ Parser: typeof TSParser; langs: Map<SyntaxLanguage, TSLanguage> }> | undefined;
+
+/** Loads web-tree-sitter and the three grammars once (about 20-40 ms). */
+export function loadSyntax(): Promise<{ Parser: typeof TSParser; langs: Map<SyntaxLanguage, TSLanguage> }> {
+  ready ??= (async () => {
+    const mod = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
+    const dir = dirname(require.resolve('@vscode/tree-sitter-wasm'));
+    await mod.Parser.init({ locateFile: (f: string) => join(dir, f) });
+    const langs = new Map<SyntaxLanguage, TSLanguage>();
+    for (const l of ['python', 'rust', 'go'] as const) langs.set(l, await mod.Language.load(join(dir, `tree-sitter-${l}.wasm`)));
+    return { Parser: mod.Parser, langs };
+  })();
+  return ready;
+}
+
+const SCHEMA_KEYS = new Set<string>(TOOL_SCHEMA_KEYS);
+const parsers = new Map<SyntaxLanguage, TSParser>();
+
+type Handler = (n: TSNode, ctx: WalkContext) => void;
+interface WalkContext {
+  sink: FactSink;
+  imports: string[];
+  entry: boolean;
+  path: string;
+  line: (n: TSNode) => number;
+}
+
+/** Tool-definition check shared by dict/struct/keyword-argument literals. */
+function toolDef(ctx: WalkContext, keys: string[], nameValue: string | undefined, line: number): void {
+  if (keys.includes('name') && keys.includes('description') && keys.some((k) => SCHEMA_KEYS.has(k))) ctx.sink.add('tooldef', nameValue ?? 'tool', line);
+}
+
+/** String literal contents without quotes or prefixes, or undefined when longer than 80. */
+function stringValue(n: TSNode): string | undefined {
+  const t = n.text.replace(/^[rbufRBUF]*("""|'''|"|'|`)/, '').replace(/("""|'''|"|'|`)$/, '').replace(/^r#*"|"#*$/g, '');
+  return t.length <= 80 && !t.includes('\n') ? t : undefined;
+}
+
+/** `a.b.c(...)` callee as its last three segments (calls inside a chain are skipped). */
+function calleeOf(fn: TSNode | null): string | undefined {
+  const parts: string[] = [];
+  let e: TSNode | null = fn;
+  for (let depth = 0; e && depth < 8; depth++) {
+    switch (e.type) {
+      case 'identifier':
+      case 'field_identifier':
+      case 'package_identifier':
+      case 'self':
+        parts.unshift(e.text);
+        e = null;
+        break;
+      case 'attribute': // python a.b
+        parts.unshift(e.childForFieldName('attribute')?.text ?? '');
+        e = e.childForFieldName('object');
+        break;
+      case 'field_expression': // rust a.b
+        parts.unshift(e.childForFieldName('field')?.text ?? '');
+        e = e.childForFieldName('value');
+        break;
+      case 'selector_expression': // go a.b
+        parts.unshift(e.childForFieldName('field')?.text ?? '');
+        e = e.childForFieldName('operand');
+        break;
+      case 'scoped_identifier': // rust a::b
+        parts.unshift(...e.text.replace(/\s+/g, '').split('::'));
+        e = null;
+        break;
+      case 'generic_function':
+        e = e.childForFieldName('function');
+        break;
+      case 'call':
+      case 'call_expression':
+        e = e.childForFieldName('function');
+        break;
+      case 'subscript':
+      case 'index_expression':
+      case 'parenthesized_expression':
+      case 'await':
+      case 'await_expression':
+      case 'try_expression':
+        e = e.namedChild(0);
+        break;
+      default:
+        e = null;
+    }
+  }
+  const clean = parts.filter(Boolean);
+  return clean.length ? clean.slice(-3).join('.') : undefined;
+}
+
+// ---------------------------------------------------------------- Python
+function inPyClass(n: TSNode): boolean {
+  let p = n.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition';
+}
+
+const PYTHON: Record<string, Handler> = {
+  import_statement(n, ctx) {
+    for (const c of n.namedChildren) {
+      const name = c?.type === 'aliased_import' ? c.childForFieldName('name')?.text : c?.type === 'dotted_name' ? c.text : undefined;
+      if (name) {
+        ctx.imports.push(name);
+        ctx.sink.add('import', name, ctx.line(n));
+      }
+    }
+  },
+  import_from_statement(n, ctx) {
+    const modNode = n.childForFieldName('module_name');
+    const mod = modNode?.text.replace(/\s+/g, '') ?? '';
+    ctx.imports.push(mod);
+    ctx.sink.add('import', mod, ctx.line(n));
+    for (const c of n.namedChildren) {
+      if (!c || c.id === modNode?.id) continue;
+      const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.type === 'dotted_name' ? c.text : undefined;
+      if (name) ctx.imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
+    }
+  },
+  class_definition(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
+    if (/^Test/.test(name)) ctx.sink.add('test', name, ctx.line(n));
+    const supers = n.childForFieldName('superclasses')?.text ?? '';
+    if (/\b(Enum|StrEnum|IntEnum|Flag)\b/.test(supers)) {
+      const values: string[] = [];
+      for (const st of n.childForFieldName('body')?.namedChildren ?? []) {
+        const a = st?.type === 'expression_statement' ? st.namedChild(0) : null;
+        if (a?.type !== 'assignment') continue;
+        const left = a.childForFieldName('left');
+        const right = a.childForFieldName('right');
+        if (left?.type === 'identifier') values.push(right?.type === 'string' ? (stringValue(right) ?? left.text) : left.text);
+      }
+      if (values.length >= 2) ctx.sink.add('union', `${name}:${values.join('|')}`, ctx.line(n));
+    }
+  },
+  function_definition(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
+    if (/^test_?/i.test(name)) ctx.sink.add('test', name, ctx.line(n));
+  },
+  assignment(n, ctx) {
+    const left = n.childForFieldName('left');
+    if (!left) return;
+    const stmt = n.parent;
+    const scope = stmt?.parent;
+    if (left.type === 'identifier') {
+      if (scope?.type === 'module') ctx.sink.add('decl', left.text, ctx.line(n));
+      else if (scope?.type === 'block' && scope.parent?.type === 'class_definition') ctx.sink.add('member', left.text, ctx.line(n));
+    } else if (left.type === 'attribute' && left.childForFieldName('object')?.text === 'self') {
+      const attr = left.childForFieldName('attribute')?.text;
+      if (attr) ctx.sink.add('member', attr, ctx.line(n));
+    }
+  },
+  augmented_assignment(n, ctx) {
+    const left = n.childForFieldName('left');
+    if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self') {
+      const attr = left.childForFieldName('attribute')?.text;
+      if (attr) ctx.sink.add('member', attr, ctx.line(n));
+    }
+  },
+  call(n, ctx) {
+    const callee = calleeOf(n.childForFieldName('function'));
+    if (callee) ctx.sink.add('call', callee, ctx.line(n));
+    const args = n.childForFieldName('arguments');
+    if (args?.type !== 'argument_list') return;
+    const keys: string[] = [];
+    let nameValue: string | undefined;
+    for (const a of args.namedChildren) {
+      if (a?.type !== 'keyword_argument') continue;
+      const k = a.childForFieldName('name')?.text;
+      if (!k) continue;
+      keys.push(k);
+      ctx.sink.add('key', k, ctx.line(a));
+      const v = a.childForFieldName('value');
+      if (k === 'name' && v?.type === 'string') nameValue = stringValue(v);
+    }
+    if (keys.length) toolDef(ctx, keys, nameValue, ctx.line(n));
+  },
+  decorator(n, ctx) {
+    const e = n.namedChild(0);
+    if (e && e.type !== 'call') {
+      const callee = calleeOf(e);
+      if (callee) ctx.sink.add('call', callee, ctx.line(n));
+    }
+  },
+  dictionary(n, ctx) {
+    const keys: string[] = [];
+    let nameValue: string | undefined;
+    for (const p of n.namedChildren) {
+      if (p?.type !== 'pair') continue;
+      const k = p.childForFieldName('key');
+      if (k?.type !== 'string') continue;
+      const key = stringValue(k);
+      if (!key) continue;
+      keys.push(key);
+      ctx.sink.add('key', key, ctx.line(p));
+      const v = p.childForFieldName('value');
+      if (key === 'name' && v?.type === 'string') nameValue = stringValue(v);
+    }
+    toolDef(ctx, keys, nameValue, ctx.line(n));
+  },
+  subscript(n, ctx) {
+    const value = n.childForFieldName('value');
+    const subs = n.childrenForFieldName('subscript');
+    if (value?.text === 'Literal') {
+      const vals = subs.filter((s) => s?.type === 'string').map((s) => stringValue(s!)).filter((x): x is string => !!x);
+      if (vals.length >= 2) ctx.sink.add('union', vals.join('|'), ctx.line(n));
+    } else if (subs.length === 1 && subs[0]?.type === 'string') {
+      const k = stringValue(subs[0]);
+      if (k && /^[A-Za-z_][\w-]*$/.test(k)) ctx.sink.add('key', k, ctx.line(n));
+    }
+  },
+  string(n, ctx) {
+    // a string statement on its own is a docstring or a comment
+    if (n.parent?.type === 'expression_statement' || n.parent?.type === 'concatenated_string') return;
+    const v = stringValue(n);
+    if (v) ctx.sink.add('string', v, ctx.line(n));
+  },
+  if_statement(n, ctx) {
+    if (/^__name__\s*==\s*["']__main__["']$/.test(n.childForFieldName('condition')?.text ?? '')) ctx.entry = true;
+  },
+};
+
+// ---------------------------------------------------------------- Rust
+function rustKeysAndToolDef(n: TSNode, ctx: WalkContext, fieldType: string, nameField: string): void {
+  const keys: string[] = [];
+  let nameValue: string | undefined;
+  for (const f of n.namedChildren) {
+    if (f?.type !== fieldType) continue;
+    const k = f.childForFieldName(nameField)?.text ?? (f.namedChild(0)?.type === 'field_identifier' ? f.namedChild(0)!.text : undefined);
+    if (!k) continue;
+    keys.push(k);
+    ctx.sink.add('key', k, ctx.line(f));
+    const v = f.childForFieldName('value');
+    if (k === 'name' && v && /string_literal/.test(v.type)) nameValue = stringValue(v);
+  }
+  toolDef(ctx, keys, nameValue, ctx.line(n));
+}
+
+function precededByAttr(n: TSNode, re: RegExp): boolean {
+  for (let s = n.previousNamedSibling; s && (s.type === 'attribute_item' || s.type === 'line_comment' || s.type === 'block_comment'); s = s.previousNamedSibling) {
+    if (s.type === 'attribute_item' && re.test(s.text)) return true;
+  }
+  return false;
+}
+
+const RUST: Record<string, Handler> = {
+  use_declaration(n, ctx) {
+    const arg = n.childForFieldName('argument')?.text.replace(/\s+/g, '') ?? '';
+    const brace = arg.indexOf('{');
+    const prefix = brace >= 0 ? arg.slice(0, brace) : arg.replace(/::\*$/, '::');
+    ctx.imports.push(prefix);
+    ctx.sink.add('import', prefix, ctx.line(n));
+    if (brace >= 0) for (const item of arg.slice(brace + 1, arg.lastIndexOf('}')).split(',').map((s) => s.split(/::|as/)[0]!.trim()).filter(Boolean)) ctx.sink.add('import', `${prefix}${item}`, ctx.line(n));
+  },
+  mod_item(n, ctx) {
+    if (!n.childForFieldName('body')) ctx.imports.push(`mod:${n.childForFieldName('name')?.text ?? ''}`);
+  },
+  function_item(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    const inImpl = n.parent?.type === 'declaration_list' && (n.parent.parent?.type === 'impl_item' || n.parent.parent?.type === 'trait_item');
+    if (inImpl) ctx.sink.add('member', name, ctx.line(n));
+    ctx.sink.add('decl', name, ctx.line(n));
+    if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) ctx.sink.add('test', name, ctx.line(n));
+    if (name === 'main' && n.parent?.type === 'source_file') ctx.entry = true;
+  },
+  function_signature_item(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (name) {
+      ctx.sink.add('member', name, ctx.line(n));
+      ctx.sink.add('decl', name, ctx.line(n));
+    }
+  },
+  struct_item(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (name) ctx.sink.add('decl', name, ctx.line(n));
+    const body = n.childForFieldName('body');
+    for (const f of body?.type === 'field_declaration_list' ? body.namedChildren : []) {
+      const fname = f?.type === 'field_declaration' ? f.childForFieldName('name')?.text : undefined;
+      if (fname) ctx.sink.add('member', fname, ctx.line(f!));
+    }
+  },
+  enum_item(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    ctx.sink.add('decl', name, ctx.line(n));
+    const variants: string[] = [];
+    for (const v of n.childForFieldName('body')?.namedChildren ?? []) {
+      const vn = v?.type === 'enum_variant' ? v.childForFieldName('name')?.text : undefined;
+      if (vn) {
+        variants.push(vn);
+        ctx.sink.add('member', vn, ctx.line(v!));
+      }
+    }
+    if (variants.length >= 2) ctx.sink.add('union', `${name}:${variants.join('|')}`, ctx.line(n));
+  },
+  trait_item: declName,
+  type_item: declName,
+  const_item: declName,
+  static_item: declName,
+  union_item: declName,
+  call_expression(n, ctx) {
+    const callee = calleeOf(n.childForFieldName('function'));
+    if (callee) ctx.sink.add('call', callee, ctx.line(n));
+  },
+  macro_invocation(n, ctx) {
+    const m = n.childForFieldName('macro')?.text;
+    if (m && !/^(?:println|print|eprintln|eprint|format|write|writeln|vec|assert|assert_eq|assert_ne|debug_assert|panic|matches|todo|unreachable|unimplemented)$/.test(m)) ctx.sink.add('call', m.replace(/::/g, '.').split('.').slice(-3).join('.'), ctx.line(n));
+  },
+  struct_expression(n, ctx) {
+    const body = n.childForFieldName('body');
+    if (body) rustKeysAndToolDef(body, ctx, 'field_initializer', 'field');
+  },
+  string_literal: rustString,
+  raw_string_literal: rustString,
+  attribute_item(n, ctx) {
+    // #[tool(...)] and #[derive(...)] read like decorators
+    const path = n.namedChild(0)?.namedChild(0);
+    if (path && (path.type === 'identifier' || path.type === 'scoped_identifier') && path.text !== 'derive' && path.text !== 'cfg' && path.text !== 'allow') ctx.sink.add('call', path.text.replace(/::/g, '.'), ctx.line(n));
+  },
+};
+function declName(n: TSNode, ctx: WalkContext): void {
+  const name = n.childForFieldName('name')?.text;
+  if (name) ctx.sink.add('decl', name, ctx.line(n));
+}
+function rustString(n: TSNode, ctx: WalkContext): void {
+  const v = stringValue(n);
+  if (v) ctx.sink.add('string', v, ctx.line(n));
+}
+
+// ---------------------------------------------------------------- Go
+const GO: Record<string, Handler> = {
+  package_clause(n, ctx) {
+    if (n.namedChild(0)?.text === 'main') ctx.entry = true;
+  },
+  import_spec(n, ctx) {
+    const p = n.childForFieldName('path');
+    const v = p ? stringValue(p) : undefined;
+    if (v) {
+      ctx.imports.push(v);
+      ctx.sink.add('import', v, ctx.line(n));
+    }
+  },
+  function_declaration(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    ctx.sink.add('decl', name, ctx.line(n));
+    if (/^(Test|Benchmark|Fuzz)[A-Z_]/.test(name)) ctx.sink.add('test', name, ctx.line(n));
+  },
+  method_declaration(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (!name) return;
+    ctx.sink.add('member', name, ctx.line(n));
+    ctx.sink.add('decl', name, ctx.line(n));
+  },
+  type_spec(n, ctx) {
+    const name = n.childForFieldName('name')?.text;
+    if (name) ctx.sink.add('decl', name, ctx.line(n));
+    const t = n.childForFieldName('type');
+    if (t?.type === 'struct_type') {
+      for (const f of t.namedChild(0)?.namedChildren ?? []) {
+        for (const id of f?.type === 'field_declaration' ? f.childrenForFieldName('name') : []) if (id) ctx.sink.add('member', id.text, ctx.line(f!));
+      }
+    } else if (t?.type === 'interface_type') {
+      for (const m of t.namedChildren) {
+        const mn = m && /method/.test(m.type) ? m.childForFieldName('name')?.text : undefined;
+        if (mn) ctx.sink.add('member', mn, ctx.line(m!));
+      }
+    }
+  },
+  const_spec: goSpec,
+  var_spec: goSpec,
+  call_expression(n, ctx) {
+    const callee = calleeOf(n.childForFieldName('function'));
+    if (callee) ctx.sink.add('call', callee, ctx.line(n));
+  },
+  literal_value(n, ctx) {
+    const keys: string[] = [];
+    let nameValue: string | undefined;
+    for (const el of n.namedChildren) {
+      if (el?.type !== 'keyed_element') continue;
+      const kNode = el.namedChild(0);
+      const inner = kNode?.namedChild(0) ?? kNode;
+      const key = inner ? (/string_literal/.test(inner.type) ? stringValue(inner) : inner.text) : undefined;
+      if (!key || !/^[A-Za-z_][\w-]*$/.test(key)) continue;
+      const k = key.charAt(0).toLowerCase() + key.slice(1); // Go exports: Name -> name
+      keys.push(k === 'inputSchema' || k === 'input_schema' ? k : k);
+      ctx.sink.add('key', key, ctx.line(el));
+      const vNode = el.namedChild(1);
+      const vInner = vNode?.namedChild(0) ?? vNode;
+      if (k === 'name' && vInner && /string_literal/.test(vInner.type)) nameValue = stringValue(vInner);
+    }
+    toolDef(ctx, keys, nameValue, ctx.line(n));
+  },
+  interpreted_string_literal: goString,
+  raw_string_literal: goString,
+};
+function goSpec(n: TSNode, ctx: WalkContext): void {
+  if (n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') return;
+  for (const id of n.childrenForFieldName('name')) if (id) ctx.sink.add('decl', id.text, ctx.line(n));
+}
+function goString(n: TSNode, ctx: WalkContext): void {
+  if (n.parent?.type === 'import_spec') return;
+  const v = stringValue(n);
+  if (v) ctx.sink.add('string', v, ctx.line(n));
+}
+
+const HANDLERS: Record<SyntaxLanguage, Record<string, Handler>> = { python: PYTHON, rust: RUST, go: GO };
+const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
+
+/**
+ * Extracts facts from Python, Rust or Go source with the tree-sitter grammar (call `loadSyntax`
+ * first). Walks the tree with a cursor (no Node objects for nodes nobody handles). Rust code
+ * under `#[cfg(test)]` is marked as a test region, like the TypeScript test facts.
+ * @param path repository-relative path (Rust `src/main.rs` and `src/bin/*.rs` are entry points)
+ */
+export async function extractSyntax(lang: SyntaxLanguage, text: string, path: string): Promise<FileFacts> {
+  const { Parser, langs } = await loadSyntax();
+  let parser = parsers.get(lang);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(langs.get(lang)!);
+    parsers.set(lang, parser);
+  }
+  const tree = parser.parse(text);
+  if (!tree) return { facts: [], imports: [], parsed: false };
+  const sink = new FactSink();
+  const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), path, line: (n) => n.startPosition.row + 1 };
+  const handlers = HANDLERS[lang];
+  const cursor: TreeCursor = tree.walk();
+  let depth = 0;
+  let testDepth = -1;
+  const commentRows: Array<[number, number, number, number]> = [];
+  try {
+    outer: for (;;) {
+      const type = cursor.nodeType;
+      const comment = COMMENTS.has(type);
+      if (comment) {
+        const s = cursor.startPosition;
+        const e = cursor.endPosition;
+        commentRows.push([s.row, s.column, e.row, e.column]);
+      } else {
+        const h = handlers[type];
+        if (h || (lang === 'rust' && type === 'mod_item')) {
+          const node = cursor.currentNode;
+          if (lang === 'rust' && type === 'mod_item' && testDepth < 0 && precededByAttr(node, /#\[cfg\(test\)\]/)) {
+            testDepth = depth;
+            sink.testRegion = true;
+          }
+          h?.(node, ctx);
+        }
+      }
+      if (!comment && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      for (;;) {
+        // the current node's subtree is done: leaving the #[cfg(test)] module ends the test region
+        if (testDepth === depth) {
+          testDepth = -1;
+          sink.testRegion = false;
+        }
+        if (cursor.gotoNextSibling()) continue outer;
+        if (!cursor.gotoParent()) break outer;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+    tree.delete();
+  }
+  sink.testRegion = false;
+  if (lang === 'rust') {
+    // macro bodies (json!({...})) are token trees to the grammar: read their keys and tool
+    // shapes from the code lines, with comments blanked
+    const lines = text.split(/\r?\n/);
+    for (const [sr, sc, er, ec] of commentRows) {
+      for (let r = sr; r <= er; r++) {
+        const from = r === sr ? sc : 0;
+        const to = r === er ? ec : lines[r]!.length;
+        lines[r] = lines[r]!.slice(0, from) + ' '.repeat(Math.max(0, to - from)) + lines[r]!.slice(to);
+      }
+    }
+    lines.forEach((l, i) => {
+      if (l.includes('"')) addKeys(sink, l, i + 1);
+    });
+    addToolDefs(sink, lines);
+  }
+  return { facts: sink.facts, imports: ctx.imports, entry: ctx.entry, parsed: true };
+}

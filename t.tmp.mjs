@@ -1,0 +1,14 @@
+import { scan, resolveTarget } from './dist/scan/scan.js';
+import { extractAll } from './dist/extract/index.js';
+import { buildPrefilter } from './dist/extract/prefilter.js';
+import { loadRubric } from './dist/rubric/load.js';
+import { computeWiredNames } from './dist/detect/wired.js';
+const root = resolveTarget('/tmp/dev/ultraworkers__claw-code');
+const s = await scan(root, {});
+const { files } = await extractAll(root, s.files, buildPrefilter(loadRubric().rubric), new Map(), s.skipped);
+const lib = files.find(f => f.path === 'rust/crates/tools/src/lib.rs');
+console.log(lib.facts.parsed, lib.facts.facts.length, lib.text?.length);
+const decls = lib.facts.facts.filter(f => f.k === 'decl' && !f.t).map(f => f.v);
+console.log(decls.length, decls.slice(0, 10));
+const w = computeWiredNames(files, new Set([...decls, 'subagent_type']), new Set(), new Map([[lib.path, decls]]));
+console.log('ToolRegistry', w(lib.path, 'ToolRegistry', 'decl'), 'subagent_type', w(lib.path, 'subagent_type', 'member'));
