@@ -123,20 +123,12 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const signals = compileAll(rubric);
   const raw = match(signals, files);
   const declNames = new Set<string>();
-  // files whose members or named unions are evidence: all their top-level declarations are
-  // counted too, so "is this file used at all" can be answered (see computeWiredNames)
-  const fileDecls = new Map<string, string[]>();
   for (const h of raw) {
     if (h.file.role !== 'source') continue;
     if (h.kind === 'decl' || h.kind === 'member') declNames.add(h.value);
     if (h.kind === 'union' && h.value.includes(':')) declNames.add(h.value.slice(0, h.value.indexOf(':')));
-    if ((h.kind === 'member' || h.kind === 'union') && !fileDecls.has(h.file.path)) {
-      const decls = h.file.facts.facts.filter((f) => f.k === 'decl' && !f.t).map((f) => f.v);
-      fileDecls.set(h.file.path, decls);
-      for (const d of decls) declNames.add(d);
-    }
   }
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), fileDecls);
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers);
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line

@@ -21,6 +21,8 @@ export interface Reachability {
   reachable: Set<string>;
   /** Entry points of applications (CLI bins, `__main__`, `fn main`, `package main`), as opposed to library roots. */
   apps: string[];
+  /** file -> files that import it (resolved import edges, reversed). */
+  importers: Map<string, Set<string>>;
 }
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -289,10 +291,13 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
     if (fam && f.role === 'source' && !langHasEntry.get(fam)) reachable.add(f.path);
   }
   const roleOf = new Map(files.map((f) => [f.path, f.role]));
+  const importers = new Map<string, Set<string>>();
+  for (const [from, tos] of edges) for (const to of tos) if (to !== from) (importers.get(to) ?? importers.set(to, new Set()).get(to)!).add(from);
   return {
     entries: [...entries].filter((e) => all.has(e)).sort(),
     reachable,
     apps: [...apps].filter((e) => roleOf.get(e) === 'source').sort(),
+    importers,
   };
 }
 

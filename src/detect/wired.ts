@@ -11,13 +11,15 @@ import type { AnalyzedFile } from '../extract/index.js';
  * @returns predicate (file, name) -> wired
  */
 /** The text before a match on its line opens a comment (`//`, `#`, `*`, `/*`, or a trailing `//`). */
+const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
+const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
 const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
 
 export function computeWiredNames(
   files: AnalyzedFile[],
   names: Set<string>,
   entries: Set<string>,
-  fileDecls: Map<string, string[]> = new Map(),
+  importers: Map<string, Set<string>> = new Map(),
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
@@ -47,11 +49,34 @@ export function computeWiredNames(
       }
     }
   }
-  const usedElsewhere = (file: string, name: string) => [...(counts.get(name) ?? [])].some(([p]) => p !== file);
+  // "is this file used at all?": one of its own declarations appears in a file that imports it
+  // or sits in the same directory (Go packages, Rust sibling modules). Computed on demand, only
+  // for files whose members are used by their siblings alone.
+  const byPath = new Map(files.map((f) => [f.path, f]));
   const fileUsed = new Map<string, boolean>();
-  const isFileUsed = (file: string) => {
+  const isFileUsed = (file: string): boolean => {
     let v = fileUsed.get(file);
-    if (v === undefined) fileUsed.set(file, (v = entries.has(file) || (fileDecls.get(file) ?? []).some((d) => usedElsewhere(file, d))));
+    if (v !== undefined) return v;
+    const own = byPath.get(file);
+    const decls = new Set((own?.facts.facts ?? []).filter((x) => x.k === 'decl' && !x.t).map((x) => x.v));
+    const dir = file.slice(0, file.lastIndexOf('/') + 1);
+    const users = new Set(importers.get(file) ?? []);
+    for (const f of files) if (f.path !== file && f.role === 'source' && f.path.startsWith(dir) && !f.path.slice(dir.length).includes('/')) users.add(f.path);
+    v = false;
+    for (const u of users) {
+      const raw = byPath.get(u)?.text;
+      if (!raw) continue;
+      // line comments mention names without using them
+      const text = raw.replace(LINE_COMMENT, '');
+      for (const m of text.matchAll(IDENT_TOKEN)) {
+        if (decls.has(m[0])) {
+          v = true;
+          break;
+        }
+      }
+      if (v) break;
+    }
+    fileUsed.set(file, v);
     return v;
   };
   return (file, name, kind) => {
@@ -62,7 +87,7 @@ export function computeWiredNames(
       // members (methods, fields, variants) are used by their siblings, but only in a file whose
       // declarations someone else uses; top-level declarations must be used from another file
       // unless the file is itself an entry point
-      if (n >= 2 && (entries.has(file) || (kind === 'member' && (!fileDecls.has(file) || isFileUsed(file))))) return true;
+      if (n >= 2 && (entries.has(file) || (kind === 'member' && isFileUsed(file)))) return true;
     }
     return false;
   };

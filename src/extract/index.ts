@@ -10,6 +10,9 @@ import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
 
+/** `PLUMBLINE_SKIP_FRONTENDS=python,rust,go`: a benchmark baseline that only reads those files. */
+const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
+
 /** Bump when any front end changes what it emits: invalidates cached facts. */
 export const EXTRACTOR_VERSION = 13;
 
@@ -86,12 +89,16 @@ async function extractOne(
     case 'python':
     case 'rust':
     case 'go': {
+      // benchmark hook (scripts/bench-mixed.mjs): read the file, run no front end
+      if (SKIP_FRONTENDS.has(f.language)) return { facts: [], imports: [], parsed: false };
       // same prefilter as TypeScript; Rust paths (a::b) read as a.b like its call facts
       const probe = f.language === 'rust' ? text.replace(/::/g, '.') : text;
       if (f.role !== 'test' && !prefilter.test(probe)) return scanImports(f.language, text, f.path);
       if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
       try {
-        return await extractSyntax(f.language, text, f.path);
+        // test files are parsed whole; other files only in their top-level units that hold a stem
+        const relevant = f.role === 'test' ? undefined : (chunk: string) => prefilter.test(f.language === 'rust' ? chunk.replace(/::/g, '.') : chunk);
+        return await extractSyntax(f.language, text, f.path, relevant);
       } catch {
         // a grammar that cannot load (or a parser crash) falls back to the line-level front end
         return lineFrontEnd(f.language, text, f.path);
@@ -125,9 +132,14 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
       for (const name of m[2]!.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
     }
     entry = /^[ \t]*if[ \t]+__name__[ \t]*==[ \t]*["']__main__["']/m.test(text);
-    text.split(/\r?\n/).forEach((l, i) => {
-      for (const m of l.matchAll(/["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})["']/g)) facts.push({ k: 'string', v: m[1]!, l: i + 1 });
-    });
+    // one pass over the text; line numbers are counted only for the (rare) matches
+    let line = 1;
+    let at = 0;
+    for (const m of text.matchAll(/["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})["']/g)) {
+      for (let i = text.indexOf('\n', at); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+      at = m.index;
+      facts.push({ k: 'string', v: m[1]!, l: line });
+    }
   } else if (lang === 'rust') {
     for (const m of text.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?use[ \t]+([\w:]+)/gm)) imports.push(m[1]!);
     for (const m of text.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;/gm)) imports.push(`mod:${m[1]}`);

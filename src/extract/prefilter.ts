@@ -147,7 +147,7 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
     source: always ? 'always' : minimal.join('|'),
     // TypeScript's `readonly` modifier is syntax, not a name: drop it before matching
     test: (text) => {
-      if (always || TOOL_SHAPE_TEXT.test(text)) return true;
+      if (always || (text.includes('description') && TOOL_SHAPE_TEXT.test(text))) return true;
       let t = text.toLowerCase().replace(SEPARATORS, '');
       if (t.includes('readonly')) t = t.replace(READONLY_MODIFIER, '');
       return re.test(t);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
-import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, TreeCursor } from '@vscode/tree-sitter-wasm';
+import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, Query as TSQuery } from '@vscode/tree-sitter-wasm';
 import { FactSink, type FileFacts } from './types.js';
 import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 import { addKeys, addToolDefs } from './lines.js';
@@ -18,19 +19,28 @@ import { addKeys, addToolDefs } from './lines.js';
 export type SyntaxLanguage = 'python' | 'rust' | 'go';
 
 const require = createRequire(import.meta.url);
-let ready: Promise<{ Parser: typeof TSParser; langs: Map<SyntaxLanguage, TSLanguage> }> | undefined;
+let QueryCtor: typeof TSQuery | undefined;
+let runtime: Promise<typeof import('@vscode/tree-sitter-wasm')> | undefined;
+const languages = new Map<SyntaxLanguage, Promise<TSLanguage>>();
+const wasmDir = () => dirname(require.resolve('@vscode/tree-sitter-wasm'));
 
-/** Loads web-tree-sitter and the three grammars once (about 20-40 ms). */
-export function loadSyntax(): Promise<{ Parser: typeof TSParser; langs: Map<SyntaxLanguage, TSLanguage> }> {
-  ready ??= (async () => {
+/**
+ * Loads web-tree-sitter once, then each grammar on first use. WebAssembly is compiled lazily
+ * (V8's --wasm-lazy-compilation): a grammar's parse tables are large and a run needs only part
+ * of its code, which saves about 0.4 s per cold run.
+ */
+export async function loadSyntax(lang: SyntaxLanguage): Promise<{ Parser: typeof TSParser; language: TSLanguage }> {
+  runtime ??= (async () => {
+    setFlagsFromString('--wasm-lazy-compilation');
     const mod = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
-    const dir = dirname(require.resolve('@vscode/tree-sitter-wasm'));
-    await mod.Parser.init({ locateFile: (f: string) => join(dir, f) });
-    const langs = new Map<SyntaxLanguage, TSLanguage>();
-    for (const l of ['python', 'rust', 'go'] as const) langs.set(l, await mod.Language.load(join(dir, `tree-sitter-${l}.wasm`)));
-    return { Parser: mod.Parser, langs };
+    await mod.Parser.init({ locateFile: (f: string) => join(wasmDir(), f) });
+    QueryCtor = mod.Query;
+    return mod;
   })();
-  return ready;
+  const mod = await runtime;
+  let l = languages.get(lang);
+  if (!l) languages.set(lang, (l = mod.Language.load(join(wasmDir(), `tree-sitter-${lang}.wasm`))));
+  return { Parser: mod.Parser, language: await l };
 }
 
 const SCHEMA_KEYS = new Set<string>(TOOL_SCHEMA_KEYS);
@@ -429,67 +439,63 @@ function goString(n: TSNode, ctx: WalkContext): void {
 }
 
 const HANDLERS: Record<SyntaxLanguage, Record<string, Handler>> = { python: PYTHON, rust: RUST, go: GO };
-const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
+const COMMENT_TYPES: Record<SyntaxLanguage, string[]> = { python: [], rust: ['line_comment', 'block_comment'], go: [] };
+const queries = new Map<SyntaxLanguage, TSQuery>();
+
+/** `(type) @type` for every handled node type, comments as `@comment` (Rust reads macro lines). */
+function queryFor(lang: SyntaxLanguage, language: TSLanguage): TSQuery {
+  let q = queries.get(lang);
+  if (!q) {
+    const types = Object.keys(HANDLERS[lang]);
+    if (lang === 'rust' && !types.includes('mod_item')) types.push('mod_item');
+    const src = [...types.map((t) => `(${t}) @${t}`), ...COMMENT_TYPES[lang].map((t) => `(${t}) @comment`)].join('\n');
+    q = new QueryCtor!(language, src);
+    queries.set(lang, q);
+  }
+  return q;
+}
 
 /**
- * Extracts facts from Python, Rust or Go source with the tree-sitter grammar (call `loadSyntax`
- * first). Walks the tree with a cursor (no Node objects for nodes nobody handles). Rust code
- * under `#[cfg(test)]` is marked as a test region, like the TypeScript test facts.
+ * Extracts facts from Python, Rust or Go source with the tree-sitter grammar. A query captures
+ * the handled node types natively (no JavaScript walk over every node). Rust code under
+ * `#[cfg(test)]` modules is marked as a test region, like the TypeScript test facts.
  * @param path repository-relative path (Rust `src/main.rs` and `src/bin/*.rs` are entry points)
  */
-export async function extractSyntax(lang: SyntaxLanguage, text: string, path: string): Promise<FileFacts> {
-  const { Parser, langs } = await loadSyntax();
+export async function extractSyntax(lang: SyntaxLanguage, text: string, path: string, relevant?: (chunk: string) => boolean): Promise<FileFacts> {
+  const { Parser, language } = await loadSyntax(lang);
   let parser = parsers.get(lang);
   if (!parser) {
     parser = new Parser();
-    parser.setLanguage(langs.get(lang)!);
+    parser.setLanguage(language);
     parsers.set(lang, parser);
   }
-  const tree = parser.parse(text);
+  const tree = parser.parse(relevant ? maskIrrelevant(lang, text, relevant) : text);
   if (!tree) return { facts: [], imports: [], parsed: false };
   const sink = new FactSink();
   const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), path, line: (n) => n.startPosition.row + 1 };
   const handlers = HANDLERS[lang];
-  const cursor: TreeCursor = tree.walk();
-  let depth = 0;
-  let testDepth = -1;
   const commentRows: Array<[number, number, number, number]> = [];
+  // one query per language captures only the node types a handler wants (plus comments and Rust
+  // modules): the tree is matched natively instead of being walked node by node from JavaScript
+  const query = queryFor(lang, language);
+  const testRanges: Array<[number, number]> = [];
   try {
-    outer: for (;;) {
-      const type = cursor.nodeType;
-      const comment = COMMENTS.has(type);
-      if (comment) {
-        const s = cursor.startPosition;
-        const e = cursor.endPosition;
-        commentRows.push([s.row, s.column, e.row, e.column]);
-      } else {
-        const h = handlers[type];
-        if (h || (lang === 'rust' && type === 'mod_item')) {
-          const node = cursor.currentNode;
-          if (lang === 'rust' && type === 'mod_item' && testDepth < 0 && precededByAttr(node, /#\[cfg\(test\)\]/)) {
-            testDepth = depth;
-            sink.testRegion = true;
-          }
-          h?.(node, ctx);
-        }
-      }
-      if (!comment && cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      for (;;) {
-        // the current node's subtree is done: leaving the #[cfg(test)] module ends the test region
-        if (testDepth === depth) {
-          testDepth = -1;
-          sink.testRegion = false;
-        }
-        if (cursor.gotoNextSibling()) continue outer;
-        if (!cursor.gotoParent()) break outer;
-        depth--;
+    const caps = query.captures(tree.rootNode);
+    if (lang === 'rust') {
+      for (const c of caps) {
+        if (c.name === 'mod_item' && precededByAttr(c.node, /#\[cfg\(test\)\]/)) testRanges.push([c.node.startIndex, c.node.endIndex]);
       }
     }
+    for (const c of caps) {
+      const n = c.node;
+      if (c.name === 'comment') {
+        commentRows.push([n.startPosition.row, n.startPosition.column, n.endPosition.row, n.endPosition.column]);
+        continue;
+      }
+      if (testRanges.length) sink.testRegion = testRanges.some(([s0, e0]) => n.startIndex >= s0 && n.startIndex < e0);
+      handlers[c.name]?.(n, ctx);
+    }
   } finally {
-    cursor.delete();
     tree.delete();
   }
   sink.testRegion = false;
@@ -510,4 +516,53 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
     addToolDefs(sink, lines);
   }
   return { facts: sink.facts, imports: ctx.imports, entry: ctx.entry, parsed: true };
+}
+
+const KEEP_ALWAYS: Record<SyntaxLanguage, RegExp> = {
+  python: /^(?:import\s|from\s|if\s+__name__\s*==)/m,
+  rust: /^(?:(?:pub(?:\([^)]*\))?\s+)?(?:use|mod|extern\s+crate)\s|fn\s+main\b)/m,
+  go: /^(?:package|import)\b/m,
+};
+
+/**
+ * Blanks the top-level statements (Python) or items (Rust, Go) in which `relevant` finds no
+ * rubric stem, keeping every line break, so the parser skips most of a large file while line
+ * numbers stay true. Imports, `mod`/`use`, `package` and the `__main__` guard are always kept.
+ * A top-level unit starts at a line with no indentation (decorators, attributes and doc comments
+ * join the unit they annotate); lines inside multi-line strings never start a unit. Removing
+ * whole top-level units keeps the rest of the file syntactically valid.
+ */
+export function maskIrrelevant(lang: SyntaxLanguage, text: string, relevant: (chunk: string) => boolean): string {
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  let inString = false;
+  let pendingAnnot = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const top = !inString && l.length > 0 && !/^[\s)}\]]/.test(l) && !(lang === 'python' && /^(?:else|elif|except|finally)\b/.test(l));
+    if (top && !pendingAnnot) starts.push(i);
+    if (top) pendingAnnot = lang === 'python' ? l.startsWith('@') : /^(?:#\[|\/\/\/|\/\/!|\/\/)/.test(l);
+    // multi-line strings: Python triple quotes, Rust/Go strings and raw strings left open
+    if (lang === 'python') {
+      const n = (l.match(/"""|\'\'\'/g) ?? []).length;
+      if (n % 2 === 1) inString = !inString;
+    } else if (lang === 'go') {
+      if ((l.match(/`/g) ?? []).length % 2 === 1) inString = !inString;
+    } else {
+      const code = l.replace(/\\./g, '').replace(/'(?:[^'\\]|\\.)'/g, '');
+      const quotes = (code.split('//')[0]!.match(/"/g) ?? []).length;
+      if (quotes % 2 === 1) inString = !inString;
+    }
+  }
+  const keep = KEEP_ALWAYS[lang];
+  const out = lines.slice();
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k]!;
+    const to = k + 1 < starts.length ? starts[k + 1]! : lines.length;
+    const chunk = lines.slice(from, to).join('\n');
+    if (keep.test(chunk) || relevant(chunk)) continue;
+    for (let i = from; i < to; i++) out[i] = '';
+  }
+  // lines before the first unit (module docstring, comments) carry no facts
+  return out.join('\n');
 }
