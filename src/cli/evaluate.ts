@@ -40,7 +40,7 @@ export function gateFailures(r: Report, failOn?: Severity, minScore?: number): s
 export async function runEvaluate(path: string, cliOpts: Record<string, unknown>, sourceOf: (key: string) => string | undefined = () => 'cli'): Promise<number> {
   // config file (from the target, or --config), then CLI flags given explicitly override it
   const { loadConfig } = await import('../config/load.js');
-  const loaded = cliOpts.config === false ? { config: {}, file: null } : loadConfig(path, cliOpts.config as string | undefined);
+  const loaded = cliOpts.config === false ? { config: {}, file: null } : await loadConfig(path, cliOpts.config as string | undefined);
   const cfg = loaded.config;
   const fromCli = (k: string) => cliOpts[k] !== undefined && sourceOf(k) !== 'default';
   const pick = <T>(k: string, fromConfig: T | undefined): unknown => (fromCli(k) ? cliOpts[k] : fromConfig ?? cliOpts[k]);
@@ -72,8 +72,8 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     maxCostUsd: numberOption('--max-cost', opts.maxCost, 0),
   };
   const timeoutMs = intOption('--judge-timeout', opts.judgeTimeout, 1, 3_600_000);
-  const { readBaseline, applyBaseline, baselineOf } = await import('../score/baseline.js');
-  const baseline = opts.baseline ? readBaseline(String(opts.baseline)) : undefined;
+  const baselines = opts.baseline || opts.writeBaseline ? await import('../score/baseline.js') : undefined;
+  const baseline = opts.baseline ? baselines!.readBaseline(String(opts.baseline)) : undefined;
   const progress = new Progress(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
   let report = await evaluate({
     target: path,
@@ -121,10 +121,10 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     }
   }
   const color = format === 'text' && !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  if (baseline) report = applyBaseline(report, baseline);
+  if (baseline) report = baselines!.applyBaseline(report, baseline);
   if (opts.writeBaseline) {
     try {
-      writeFileAtomic(String(opts.writeBaseline), JSON.stringify(baselineOf(report), null, 2) + '\n');
+      writeFileAtomic(String(opts.writeBaseline), JSON.stringify(baselines!.baselineOf(report), null, 2) + '\n');
     } catch (err) {
       throw new PlumblineError(`cannot write ${String(opts.writeBaseline)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, isAbsolute } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, formatZodIssues } from '../util/errors.js';
-import { ConfigSchema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 
 /** Config locations, in the order they are tried (the first that exists wins). */
 export const CONFIG_LOCATIONS = [
@@ -23,7 +22,9 @@ export interface LoadedConfig {
   file: string | null;
 }
 
-function parseFile(file: string): unknown {
+type YamlParse = (text: string) => unknown;
+
+function parseFile(file: string, parseYaml: YamlParse): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -43,19 +44,35 @@ function parseFile(file: string): unknown {
  * `dir` (a package.json counts only when it has a `plumbline` key).
  * @throws ConfigError naming the file and the field
  */
-export function loadConfig(dir: string, explicit?: string): LoadedConfig {
+export async function loadConfig(dir: string, explicit?: string): Promise<LoadedConfig> {
   let file: string | undefined;
   let data: unknown;
+  // yaml and zod load only when there is a config file: an unchanged re-run stays fast
+  let yaml: YamlParse | undefined;
+  const parseYaml: YamlParse = (t) => yaml!(t);
+  const ensureYaml = async () => {
+    yaml ??= (await import('yaml')).parse as YamlParse;
+  };
   if (explicit) {
     file = resolve(explicit);
     if (!existsSync(file)) throw new ConfigError(`${explicit}: config file not found`);
-    data = parseFile(file);
+    await ensureYaml();
+    data = parseFile(file, parseYaml);
     if (file.endsWith('package.json')) data = (data as Record<string, unknown>)?.plumbline ?? {};
   } else {
     for (const name of CONFIG_LOCATIONS) {
       const f = join(dir, name);
       if (!existsSync(f)) continue;
-      const d = parseFile(f);
+      if (name === 'package.json') {
+        // cheap check before parsing: most package.json files have no plumbline key
+        try {
+          if (!readFileSync(f, 'utf8').includes('"plumbline"')) continue;
+        } catch {
+          continue;
+        }
+      }
+      await ensureYaml();
+      const d = parseFile(f, parseYaml);
       if (name === 'package.json') {
         if (!d || typeof d !== 'object' || !('plumbline' in d)) continue;
         data = (d as Record<string, unknown>).plumbline;
@@ -65,6 +82,7 @@ export function loadConfig(dir: string, explicit?: string): LoadedConfig {
     }
   }
   if (!file) return { config: {}, file: null };
+  const { ConfigSchema } = await import('./schema.js');
   const r = ConfigSchema.safeParse(data ?? {});
   if (!r.success) throw new ConfigError(formatZodIssues(file.endsWith('package.json') ? `${file}#plumbline` : file, r.error.issues));
   const base = dirname(file);
