@@ -24,3 +24,15 @@ for (const f of readdirSync(join(root, 'fixtures', 'briefs')).sort()) {
 const report = await evaluate({ target: join(root, 'fixtures', 'ts-minimal-chat'), cache: false });
 writeFileSync(join(out, 'from-audit-ts-minimal-chat.md'), await renderPlan(planFromAudit(report, rubric), 'markdown'));
 console.log('wrote test/golden/design/from-audit-ts-minimal-chat.md');
+
+// reporter golden files (STYLE.md convention 9): every format for two fixtures
+import { renderers } from '../dist/report/index.js';
+const reportDir = join(root, 'test', 'golden', 'report');
+mkdirSync(reportDir, { recursive: true });
+for (const name of ['ts-minimal-chat', 'python-agent']) {
+  const r = await evaluate({ target: join(root, 'fixtures', name), cache: false });
+  for (const [format, ext] of [['text', 'txt'], ['json', 'json'], ['markdown', 'md'], ['sarif', 'sarif'], ['html', 'html']]) {
+    writeFileSync(join(reportDir, `${name}.${ext}`), await renderers[format](r, { color: false, rubric }));
+  }
+  console.log(`wrote test/golden/report/${name}.{txt,json,md,sarif,html}`);
+}
