@@ -7,7 +7,7 @@ import { renderPlan, type PlanFormat } from '../design/render.js';
 import { loadRubric } from '../rubric/load.js';
 import { ReportSchema } from '../report/schema.js';
 import { ConfigError, UsageError, PlumblineError, formatZodIssues } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeOut } from './output.js';
 
 /** Parses `--action "name:risk[:sideEffect]"`. @throws UsageError */
 export function parseActionFlag(s: string): BriefInput['actions'][number] {
@@ -165,13 +165,3 @@ async function structureBriefText(text: string, opts: Record<string, unknown>): 
   return r.brief as BriefInput;
 }
 
-function writeOut(text: string, opts: Record<string, unknown>): void {
-  if (opts.output) {
-    try {
-      writeFileAtomic(String(opts.output), text);
-    } catch (err) {
-      throw new PlumblineError(`cannot write ${String(opts.output)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${String(opts.output)}\n`);
-  } else process.stdout.write(text);
-}

@@ -5,6 +5,7 @@ import type { Severity } from '../rubric/schema.js';
 import type { Report } from '../report/schema.js';
 import { UsageError, PlumblineError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { writeOut } from './output.js';
 import type { JudgeEvent, DryRunRequest } from '../judge/index.js';
 
 function numberOption(name: string, v: unknown, min: number): number | undefined {
@@ -146,17 +147,6 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   return 0;
 }
 
-/** Writes the rendered output to `--output` (atomically) or stdout. */
-function writeOut(text: string, opts: Record<string, unknown>): void {
-  if (opts.output) {
-    try {
-      writeFileAtomic(String(opts.output), text);
-    } catch (err) {
-      throw new PlumblineError(`cannot write ${String(opts.output)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${String(opts.output)}\n`);
-  } else process.stdout.write(text);
-}
 
 /** One stderr line per typed judge event (the text reporter of the judge's event stream). */
 export function renderJudgeEvent(e: JudgeEvent): string {

@@ -60,6 +60,29 @@ function toolDef(ctx: WalkContext, keys: string[], nameValue: string | undefined
   if (keys.includes('name') && keys.includes('description') && keys.some((k) => SCHEMA_KEYS.has(k))) ctx.sink.add('tooldef', nameValue ?? 'tool', line);
 }
 
+/**
+ * A keyed literal (Python dict or keyword arguments, Rust struct literal, Go composite literal):
+ * each key is a `key` fact; name + description + schema key make a `tooldef` named by the
+ * string value of `name`. `items` = [key, value node, node to take the line from].
+ */
+function keyedLiteral(ctx: WalkContext, at: TSNode, items: Array<[string | undefined, TSNode | null | undefined, TSNode]>): void {
+  const keys: string[] = [];
+  let nameValue: string | undefined;
+  for (const [key, value, where] of items) {
+    if (!key) continue;
+    keys.push(key);
+    ctx.sink.add('key', key, ctx.line(where));
+    if (key.toLowerCase() === 'name' && value && /string/.test(value.type)) nameValue = stringValue(value);
+  }
+  if (keys.length) toolDef(ctx, keys.map((k) => (k === 'Name' || k === 'Description' ? k.toLowerCase() : k.charAt(0).toLowerCase() + k.slice(1))), nameValue, ctx.line(at));
+}
+
+/** `f(...)`, `a.b(...)`, `a::b(...)`: a call fact from the callee. */
+function callHandler(n: TSNode, ctx: WalkContext): void {
+  const callee = calleeOf(n.childForFieldName('function'));
+  if (callee) ctx.sink.add('call', callee, ctx.line(n));
+}
+
 /** String literal contents without quotes or prefixes, or undefined when longer than 80. */
 function stringValue(n: TSNode): string | undefined {
   const t = n.text.replace(/^[rbufRBUF]*("""|'''|"|'|`)/, '').replace(/("""|'''|"|'|`)$/, '').replace(/^r#*"|"#*$/g, '');
@@ -191,22 +214,10 @@ const PYTHON: Record<string, Handler> = {
     }
   },
   call(n, ctx) {
-    const callee = calleeOf(n.childForFieldName('function'));
-    if (callee) ctx.sink.add('call', callee, ctx.line(n));
+    callHandler(n, ctx);
     const args = n.childForFieldName('arguments');
     if (args?.type !== 'argument_list') return;
-    const keys: string[] = [];
-    let nameValue: string | undefined;
-    for (const a of args.namedChildren) {
-      if (a?.type !== 'keyword_argument') continue;
-      const k = a.childForFieldName('name')?.text;
-      if (!k) continue;
-      keys.push(k);
-      ctx.sink.add('key', k, ctx.line(a));
-      const v = a.childForFieldName('value');
-      if (k === 'name' && v?.type === 'string') nameValue = stringValue(v);
-    }
-    if (keys.length) toolDef(ctx, keys, nameValue, ctx.line(n));
+    keyedLiteral(ctx, n, args.namedChildren.filter((a) => a?.type === 'keyword_argument').map((a) => [a!.childForFieldName('name')?.text, a!.childForFieldName('value'), a!]));
   },
   decorator(n, ctx) {
     const e = n.namedChild(0);
@@ -216,20 +227,7 @@ const PYTHON: Record<string, Handler> = {
     }
   },
   dictionary(n, ctx) {
-    const keys: string[] = [];
-    let nameValue: string | undefined;
-    for (const p of n.namedChildren) {
-      if (p?.type !== 'pair') continue;
-      const k = p.childForFieldName('key');
-      if (k?.type !== 'string') continue;
-      const key = stringValue(k);
-      if (!key) continue;
-      keys.push(key);
-      ctx.sink.add('key', key, ctx.line(p));
-      const v = p.childForFieldName('value');
-      if (key === 'name' && v?.type === 'string') nameValue = stringValue(v);
-    }
-    toolDef(ctx, keys, nameValue, ctx.line(n));
+    keyedLiteral(ctx, n, n.namedChildren.filter((p) => p?.type === 'pair' && p.childForFieldName('key')?.type === 'string').map((p) => [stringValue(p!.childForFieldName('key')!), p!.childForFieldName('value'), p!]));
   },
   subscript(n, ctx) {
     const value = n.childForFieldName('value');
@@ -254,21 +252,6 @@ const PYTHON: Record<string, Handler> = {
 };
 
 // ---------------------------------------------------------------- Rust
-function rustKeysAndToolDef(n: TSNode, ctx: WalkContext, fieldType: string, nameField: string): void {
-  const keys: string[] = [];
-  let nameValue: string | undefined;
-  for (const f of n.namedChildren) {
-    if (f?.type !== fieldType) continue;
-    const k = f.childForFieldName(nameField)?.text ?? (f.namedChild(0)?.type === 'field_identifier' ? f.namedChild(0)!.text : undefined);
-    if (!k) continue;
-    keys.push(k);
-    ctx.sink.add('key', k, ctx.line(f));
-    const v = f.childForFieldName('value');
-    if (k === 'name' && v && /string_literal/.test(v.type)) nameValue = stringValue(v);
-  }
-  toolDef(ctx, keys, nameValue, ctx.line(n));
-}
-
 function precededByAttr(n: TSNode, re: RegExp): boolean {
   for (let s = n.previousNamedSibling; s && (s.type === 'attribute_item' || s.type === 'line_comment' || s.type === 'block_comment'); s = s.previousNamedSibling) {
     if (s.type === 'attribute_item' && re.test(s.text)) return true;
@@ -332,17 +315,14 @@ const RUST: Record<string, Handler> = {
   const_item: declName,
   static_item: declName,
   union_item: declName,
-  call_expression(n, ctx) {
-    const callee = calleeOf(n.childForFieldName('function'));
-    if (callee) ctx.sink.add('call', callee, ctx.line(n));
-  },
+  call_expression: callHandler,
   macro_invocation(n, ctx) {
     const m = n.childForFieldName('macro')?.text;
     if (m && !/^(?:println|print|eprintln|eprint|format|write|writeln|vec|assert|assert_eq|assert_ne|debug_assert|panic|matches|todo|unreachable|unimplemented)$/.test(m)) ctx.sink.add('call', m.replace(/::/g, '.').split('.').slice(-3).join('.'), ctx.line(n));
   },
   struct_expression(n, ctx) {
-    const body = n.childForFieldName('body');
-    if (body) rustKeysAndToolDef(body, ctx, 'field_initializer', 'field');
+    const fields = n.childForFieldName('body')?.namedChildren.filter((f) => f?.type === 'field_initializer') ?? [];
+    keyedLiteral(ctx, n, fields.map((f) => [f!.childForFieldName('field')?.text, f!.childForFieldName('value'), f!]));
   },
   string_literal: rustString,
   raw_string_literal: rustString,
@@ -403,27 +383,18 @@ const GO: Record<string, Handler> = {
   },
   const_spec: goSpec,
   var_spec: goSpec,
-  call_expression(n, ctx) {
-    const callee = calleeOf(n.childForFieldName('function'));
-    if (callee) ctx.sink.add('call', callee, ctx.line(n));
-  },
+  call_expression: callHandler,
   literal_value(n, ctx) {
-    const keys: string[] = [];
-    let nameValue: string | undefined;
+    const items: Array<[string | undefined, TSNode | null | undefined, TSNode]> = [];
     for (const el of n.namedChildren) {
       if (el?.type !== 'keyed_element') continue;
       const kNode = el.namedChild(0);
       const inner = kNode?.namedChild(0) ?? kNode;
       const key = inner ? (/string_literal/.test(inner.type) ? stringValue(inner) : inner.text) : undefined;
-      if (!key || !/^[A-Za-z_][\w-]*$/.test(key)) continue;
-      const k = key.charAt(0).toLowerCase() + key.slice(1); // Go exports: Name -> name
-      keys.push(k === 'inputSchema' || k === 'input_schema' ? k : k);
-      ctx.sink.add('key', key, ctx.line(el));
       const vNode = el.namedChild(1);
-      const vInner = vNode?.namedChild(0) ?? vNode;
-      if (k === 'name' && vInner && /string_literal/.test(vInner.type)) nameValue = stringValue(vInner);
+      if (key && /^[A-Za-z_][\w-]*$/.test(key)) items.push([key, vNode?.namedChild(0) ?? vNode, el]);
     }
-    toolDef(ctx, keys, nameValue, ctx.line(n));
+    keyedLiteral(ctx, n, items);
   },
   interpreted_string_literal: goString,
   raw_string_literal: goString,
