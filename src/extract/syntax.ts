@@ -83,6 +83,14 @@ function callHandler(n: TSNode, ctx: WalkContext): void {
   if (callee) ctx.sink.add('call', callee, ctx.line(n));
 }
 
+/** A method (Rust trait signature, Go method): both a member and a declaration. */
+function methodHandler(n: TSNode, ctx: WalkContext): void {
+  const name = n.childForFieldName('name')?.text;
+  if (!name) return;
+  ctx.sink.add('member', name, ctx.line(n));
+  ctx.sink.add('decl', name, ctx.line(n));
+}
+
 /** String literal contents without quotes or prefixes, or undefined when longer than 80. */
 function stringValue(n: TSNode): string | undefined {
   const t = n.text.replace(/^[rbufRBUF]*("""|'''|"|'|`)/, '').replace(/("""|'''|"|'|`)$/, '').replace(/^r#*"|"#*$/g, '');
@@ -280,13 +288,7 @@ const RUST: Record<string, Handler> = {
     if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) ctx.sink.add('test', name, ctx.line(n));
     if (name === 'main' && n.parent?.type === 'source_file') ctx.entry = true;
   },
-  function_signature_item(n, ctx) {
-    const name = n.childForFieldName('name')?.text;
-    if (name) {
-      ctx.sink.add('member', name, ctx.line(n));
-      ctx.sink.add('decl', name, ctx.line(n));
-    }
-  },
+  function_signature_item: methodHandler,
   struct_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (name) ctx.sink.add('decl', name, ctx.line(n));
@@ -360,12 +362,7 @@ const GO: Record<string, Handler> = {
     ctx.sink.add('decl', name, ctx.line(n));
     if (/^(Test|Benchmark|Fuzz)[A-Z_]/.test(name)) ctx.sink.add('test', name, ctx.line(n));
   },
-  method_declaration(n, ctx) {
-    const name = n.childForFieldName('name')?.text;
-    if (!name) return;
-    ctx.sink.add('member', name, ctx.line(n));
-    ctx.sink.add('decl', name, ctx.line(n));
-  },
+  method_declaration: methodHandler,
   type_spec(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (name) ctx.sink.add('decl', name, ctx.line(n));
