@@ -3,7 +3,7 @@ import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
 import type { Context, Detection, Evidence, Shape } from './types.js';
 import type { Reachability } from './reachability.js';
-import { computeWiredNames } from './wired.js';
+import { computeWiredNames, languageFamily } from './wired.js';
 
 /**
  * The generic detection engine (STYLE.md convention 1): rubric signals x facts -> evidence ->
@@ -122,11 +122,12 @@ export interface DetectResult {
 export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): DetectResult {
   const signals = compileAll(rubric);
   const raw = match(signals, files);
-  const declNames = new Set<string>();
+  const declNames = new Map<string, Set<string>>();
+  const addName = (name: string, language: string) => (declNames.get(name) ?? declNames.set(name, new Set()).get(name)!).add(languageFamily(language));
   for (const h of raw) {
     if (h.file.role !== 'source') continue;
-    if (h.kind === 'decl' || h.kind === 'member') declNames.add(h.value);
-    if (h.kind === 'union' && h.value.includes(':')) declNames.add(h.value.slice(0, h.value.indexOf(':')));
+    if (h.kind === 'decl' || h.kind === 'member') addName(h.value, h.file.language);
+    if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
   const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers);
 

@@ -15,22 +15,35 @@ const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
 const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
 const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
 
+/** Languages whose code can use each other's names: TypeScript and JavaScript are one family. */
+export function languageFamily(language: string): string {
+  return language === 'typescript' || language === 'javascript' ? 'js' : language;
+}
+
+/**
+ * @param names declared names that matched a signal, each with the language families that
+ *   declare it (a name is looked for only in files of those families: a Python class is not
+ *   used by a TypeScript file)
+ */
 export function computeWiredNames(
   files: AnalyzedFile[],
-  names: Set<string>,
+  names: Map<string, Set<string>>,
   entries: Set<string>,
   importers: Map<string, Set<string>> = new Map(),
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
   if (names.size) {
-    // one pass per file with a literal alternation of the candidate names (longest first)
-    const esc = [...names].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((n) => n.replace(/[$]/g, '\\$&'));
+    // one pass per file with a trie-shaped alternation of its family's candidate names;
     // the left boundary is checked in code: a leading lookbehind would run at every position
-    const TOKEN = new RegExp(`(?:${esc.join('|')})(?![A-Za-z0-9_$])`, 'g');
+    const byFamily = new Map<string, string[]>();
+    for (const [name, fams] of names) for (const fam of fams) (byFamily.get(fam) ?? byFamily.set(fam, []).get(fam)!).push(name);
+    const tokens = new Map([...byFamily].map(([fam, list]) => [fam, new RegExp(`${trieAlternation(list)}(?![A-Za-z0-9_$])`, 'g')]));
     const IDENT = /[A-Za-z0-9_$]/;
     for (const f of files) {
       if (f.role !== 'source' || !f.text) continue;
+      const TOKEN = tokens.get(languageFamily(f.language));
+      if (!TOKEN) continue;
       let text = f.text;
       // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
       if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
@@ -114,4 +127,33 @@ export function withoutRustTestModules(text: string): string {
     re.lastIndex = i;
   }
   return out + text.slice(last);
+}
+
+/**
+ * A regex alternation of identifiers shaped as a trie (`Perm(?:issionDecision(?:1|2)|it)`):
+ * names in a codebase share long prefixes, and V8 tries the alternatives of a flat list one by
+ * one at every position. Longer names are tried before their prefixes (`ab(?:c|)`), and the
+ * caller's right boundary then picks the whole identifier.
+ */
+export function trieAlternation(names: string[]): string {
+  interface Node { next: Map<string, Node>; end: boolean }
+  const root: Node = { next: new Map(), end: false };
+  for (const n of names) {
+    let cur = root;
+    for (const c of n) {
+      let nx = cur.next.get(c);
+      if (!nx) cur.next.set(c, (nx = { next: new Map(), end: false }));
+      cur = nx;
+    }
+    cur.end = true;
+  }
+  const esc = (c: string) => c.replace(/[$.*+?^{}()|[\]\\]/g, '\\$&');
+  const emit = (n: Node): string => {
+    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => esc(c) + emit(m));
+    if (n.end) alts.push('');
+    if (alts.length === 0) return '';
+    if (alts.length === 1) return alts[0]!;
+    return `(?:${alts.join('|')})`;
+  };
+  return `(?:${emit(root)})`;
 }
