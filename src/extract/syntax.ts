@@ -52,7 +52,6 @@ interface WalkContext {
   sink: FactSink;
   imports: string[];
   entry: boolean;
-  path: string;
   line: (n: TSNode) => number;
 }
 
@@ -75,7 +74,8 @@ function keyedLiteral(ctx: WalkContext, at: TSNode, items: Array<[string | undef
     ctx.sink.add('key', key, ctx.line(where));
     if (key.toLowerCase() === 'name' && value && /string/.test(value.type)) nameValue = stringValue(value);
   }
-  if (keys.length) toolDef(ctx, keys.map((k) => (k === 'Name' || k === 'Description' ? k.toLowerCase() : k.charAt(0).toLowerCase() + k.slice(1))), nameValue, ctx.line(at));
+  // Go exports fields in PascalCase (Name, InputSchema): compare keys with a lowercase first letter
+  if (keys.length) toolDef(ctx, keys.map((k) => k.charAt(0).toLowerCase() + k.slice(1)), nameValue, ctx.line(at));
 }
 
 /** `f(...)`, `a.b(...)`, `a::b(...)`: a call fact from the callee. */
@@ -441,7 +441,7 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
   const tree = parser.parse(relevant ? maskIrrelevant(lang, text, relevant) : text);
   if (!tree) return { facts: [], imports: [], parsed: false };
   const sink = new FactSink();
-  const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), path, line: (n) => n.startPosition.row + 1 };
+  const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), line: (n) => n.startPosition.row + 1 };
   const handlers = HANDLERS[lang];
   const commentRows: Array<[number, number, number, number]> = [];
   // one query per language captures only the node types a handler wants (plus comments and Rust
