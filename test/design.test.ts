@@ -75,7 +75,7 @@ describe('design: plans from briefs (golden files: npm run golden)', () => {
     const md = await renderPlan(p, 'markdown');
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script&gt;');
-    expect(p.phases[0]!.tasks[0]!.task).toMatch(/sketch in TypeScript; write the same interface in go/);
+    expect(p.phases[0]!.tasks[0]!.sketch!.language).toBe('go');
   });
 
   it('a swarm with a reason gets typed roles in month one, still one agent in the MVP', () => {
@@ -139,5 +139,50 @@ describe('design CLI', () => {
     expect(r.stdout).toMatch(/nothing was sent/);
     expect(r.stdout).toContain('submit_brief');
     expect(r.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
+  });
+});
+
+describe('design --brief-text with the judge machinery (loopback Messages API)', () => {
+  it('structures a free-text brief through submit_brief, redacts secrets, audits the call, then plans', async () => {
+    const { startMessagesServer, toolUseReply } = await import('./messages-server.js');
+    const { cliAsync } = await import('./helpers.js');
+    const brief = readBriefFile(join(ROOT, 'fixtures', 'briefs', 'payments-support-agent.yaml'));
+    const server = await startMessagesServer(() => toolUseReply(brief));
+    try {
+      const cache = tmp('plumbline-brief-cache-');
+      const text = 'A public support bot that looks up orders, refunds payments and emails customers. Our key is sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789.';
+      const args = ['design', '--brief-text', text, '--judge', 'anthropic', '--base-url', server.url, '--yes', '-f', 'json'];
+      const r = await cliAsync(args, { ANTHROPIC_API_KEY: 'sk-ant-test', PLUMBLINE_CACHE_DIR: cache });
+      expect(r.code).toBe(0);
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]!.raw).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
+      expect(server.requests[0]!.body.tools[0]).toMatchObject({ name: 'submit_brief' });
+      expect(r.stderr).toMatch(/structured brief:\nname: RefundDesk/);
+      const plan = JSON.parse(r.stdout) as Plan;
+      expect(plan.name).toBe('RefundDesk');
+      expect(placement(plan)['permission-audit']).toBe('day-one');
+      const audit = readFileSync(join(cache, 'audit', 'judge.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(audit[0]).toMatchObject({ primitive: '(brief)', outcome: 'ok', redactions: 1 });
+      // the same text again is answered from the cache: nothing sent
+      const again = await cliAsync(args, { ANTHROPIC_API_KEY: 'sk-ant-test', PLUMBLINE_CACHE_DIR: cache });
+      expect(again.code).toBe(0);
+      expect(server.requests).toHaveLength(1);
+      // without --yes and without a TTY the structured brief must be confirmed another way
+      const noYes = await cliAsync(args.filter((a) => a !== '--yes'), { ANTHROPIC_API_KEY: 'sk-ant-test', PLUMBLINE_CACHE_DIR: cache });
+      expect(noYes.code).toBe(2);
+      expect(noYes.stderr).toMatch(/confirm the structured brief/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('design data', () => {
+  it('every stack has an interface sketch for every rubric primitive', async () => {
+    const { parse } = await import('yaml');
+    const sketches = parse(readFileSync(join(ROOT, 'templates', 'design', 'sketches.yaml'), 'utf8')) as Record<string, Record<string, string>>;
+    for (const stack of ['typescript', 'python', 'go', 'rust']) {
+      for (const p of rubric.primitives) expect(sketches[stack]?.[p.id], `${stack}/${p.id}`).toMatch(/\S/);
+    }
   });
 });
