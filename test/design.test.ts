@@ -128,9 +128,13 @@ describe('design CLI', () => {
     expect(ids[0]).toBe('safety');
     expect(json.phases[0]!.tasks.map((t) => t.primitive)).toContain('permissions');
     writeFileSync(report, '{"schemaVersion": 1}');
+    const notOurs = cli(['design', '--from-audit', report]);
+    expect(notOurs.code).toBe(2);
+    expect(notOurs.stderr).toMatch(/report\.json: not a plumbline JSON report/);
+    writeFileSync(report, '{"schemaVersion": 1, "tool": {"name": "plumbline", "version": "0.1.0"}}');
     const bad = cli(['design', '--from-audit', report]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/report\.json: tool/);
+    expect(bad.stderr).toMatch(/report\.json: rubric/);
   });
 
   it('--brief-text --dry-run shows the structuring request and sends nothing', () => {

@@ -44,6 +44,9 @@ describe('skill bundle', () => {
       expect(r.code, what).toBe(1);
       expect(r.stderr.trim().split('\n'), what).toHaveLength(problems.length);
     }
+    const missing = cli(['skill', 'validate', '/no/such/skill']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/not a directory/);
     const noFm = broken((s) => s.replace(/^---[\s\S]*?---\n/, ''));
     expect(validateSkill(noFm)[0]!.message).toMatch(/no YAML frontmatter/);
   });

@@ -108,6 +108,7 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
     } catch (err) {
       throw new ConfigError(`${file}: cannot read the report: ${(err as Error).message.split('\n')[0]} (make it with plumbline evaluate -f json -o ${file})`);
     }
+    if ((data as { tool?: { name?: unknown } } | null)?.tool?.name !== 'plumbline') throw new ConfigError(`${file}: not a plumbline JSON report (make one with plumbline evaluate <path> -f json -o ${file})`);
     const r = ReportSchema.safeParse(data);
     if (!r.success) throw new ConfigError(formatZodIssues(file, r.error.issues));
     plan = planFromAudit(r.data, rubric);
