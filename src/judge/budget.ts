@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, formatZodIssues } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import type { StopReason } from './schema.js';
 
 /** Price of one model in USD per million tokens (MTok). */
@@ -34,15 +33,7 @@ export const DEFAULT_PRICES: PriceTable = {
 /** Loads a price table file and merges it over the defaults. @throws ConfigError */
 export function loadPriceTable(file: string | undefined): PriceTable {
   if (!file) return DEFAULT_PRICES;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read price table: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const r = PriceTableSchema.safeParse(data);
-  if (!r.success) throw new ConfigError(formatZodIssues(file, r.error.issues));
-  return { ...DEFAULT_PRICES, ...r.data };
+  return { ...DEFAULT_PRICES, ...readJsonFile(file, PriceTableSchema, 'the price table') };
 }
 
 /** Looks up a model's price: exact id, else the id without a `-YYYYMMDD` snapshot suffix. */

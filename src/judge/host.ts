@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Report } from '../report/schema.js';
 import type { Rubric } from '../rubric/schema.js';
-import { ConfigError, formatZodIssues } from '../util/errors.js';
+import { ConfigError } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import { sha256 } from '../util/fs.js';
 import { buildPackets, type Packet, type PacketOptions } from './packet.js';
 import { JUDGE_INSTRUCTIONS } from './prompt.js';
@@ -62,19 +62,12 @@ export function worksheetMarkdown(w: Worksheet): string {
  * @throws ConfigError when the file is unreadable, fails the schema, or belongs to another run
  */
 export async function readJudgeResults(file: string, report: Report, rubric: Rubric, root: string, opts?: PacketOptions): Promise<JudgeRun> {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read judge results: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = WorksheetSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(formatZodIssues(file, parsed.error.issues));
+  const sheet = readJsonFile(file, WorksheetSchema, 'judge results');
   const { packets } = await buildWorksheet(report, rubric, root, opts);
-  if (parsed.data.evidenceHash !== evidenceHash(packets)) {
+  if (sheet.evidenceHash !== evidenceHash(packets)) {
     throw new ConfigError(`${file}: these judge results were made for different evidence (the code or rubric changed since the worksheet was written); run --judge host again`);
   }
-  const byId = new Map(parsed.data.items.map((i) => [i.primitive, i]));
+  const byId = new Map(sheet.items.map((i) => [i.primitive, i]));
   const usage = emptyUsage();
   const reviews: JudgeReview[] = report.primitives.map((p) => {
     const packet = packets.find((x) => x.primitive === p.id);

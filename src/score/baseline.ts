@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Report } from '../report/schema.js';
-import { ConfigError, formatZodIssues } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 
 /**
  * A baseline (issue 7): the gaps a team has accepted for now, keyed by finding fingerprint
@@ -28,15 +27,7 @@ export function baselineOf(report: Report): Baseline {
 
 /** Reads and validates a baseline file. @throws ConfigError */
 export function readBaseline(file: string): Baseline {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read the baseline: ${(err as Error).message.split('\n')[0]} (write one with --write-baseline)`);
-  }
-  const r = BaselineSchema.safeParse(data);
-  if (!r.success) throw new ConfigError(formatZodIssues(file, r.error.issues));
-  return r.data;
+  return readJsonFile(file, BaselineSchema, 'the baseline', 'write one with --write-baseline');
 }
 
 /** Marks each finding `new` or `unchanged` against a baseline. Pure. */
