@@ -9,12 +9,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixture = (name: string) => join(ROOT, 'fixtures', name);
 export const tmp = (prefix = 'plumbline-test-') => mkdtempSync(join(tmpdir(), prefix));
 
+/** The environment of a CLI child: a private cache directory unless given, no colour. */
+const childEnv = (env: Record<string, string>) => ({ ...process.env, PLUMBLINE_CACHE_DIR: env.PLUMBLINE_CACHE_DIR ?? tmp('plumbline-cache-'), NO_COLOR: '1', ...env });
+const BIN = join(ROOT, 'bin', 'plumbline.js');
+
 /** Runs the built CLI (dist/) in a child process with a private cache directory. */
 export function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'plumbline.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, PLUMBLINE_CACHE_DIR: env.PLUMBLINE_CACHE_DIR ?? tmp('plumbline-cache-'), NO_COLOR: '1', ...env },
-  });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: childEnv(env) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,9 +34,7 @@ export function run(name: string): Promise<Report> {
  */
 export function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'plumbline.js'), ...args], {
-      env: { ...process.env, PLUMBLINE_CACHE_DIR: env.PLUMBLINE_CACHE_DIR ?? tmp('plumbline-cache-'), NO_COLOR: '1', ...env },
-    });
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -8,6 +8,7 @@ import { loadRubric } from '../rubric/load.js';
 import { ReportSchema } from '../report/schema.js';
 import { ConfigError, UsageError, PlumblineError, formatZodIssues } from '../util/errors.js';
 import { writeOut } from './output.js';
+import { numberOption } from './options.js';
 
 /** Parses `--action "name:risk[:sideEffect]"`. @throws UsageError */
 export function parseActionFlag(s: string): BriefInput['actions'][number] {
@@ -143,20 +144,14 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
 
 async function structureBriefText(text: string, opts: Record<string, unknown>): Promise<Partial<BriefInput>> {
   const { briefFromText } = await import('../design/brief-llm.js');
-  const { DEFAULT_MODEL, anthropicCaller } = await import('../judge/anthropic.js');
-  const { loadPriceTable, priceOf } = await import('../judge/budget.js');
+  const { apiSetup } = await import('../judge/api.js');
   const { AuditLog, defaultAuditPath } = await import('../judge/audit.js');
-  const { DEFAULT_LIMITS } = await import('../judge/index.js');
-  const model = (opts.model as string | undefined) ?? DEFAULT_MODEL;
-  const price = priceOf(loadPriceTable(opts.priceTable as string | undefined), model);
-  if (!price) throw new ConfigError(`no price known for model ${model}: pass --price-table FILE`);
-  const apiKey = process.env.ANTHROPIC_API_KEY;
-  if (!apiKey && !opts.dryRun) throw new ConfigError('ANTHROPIC_API_KEY is not set: export it, or answer the questionnaire instead');
-  const caller = opts.dryRun ? undefined : await anthropicCaller({ apiKey: apiKey!, baseURL: opts.baseUrl as string | undefined });
-  const destination = caller?.destination ?? `anthropic:${new URL((opts.baseUrl as string | undefined) ?? 'https://api.anthropic.com').host}`;
-  const maxCost = opts.maxCost === undefined ? DEFAULT_LIMITS.maxCostUsd : Number(opts.maxCost);
+  const { model, price, limits, caller, destination } = await apiSetup({
+    model: opts.model as string | undefined, priceTable: opts.priceTable as string | undefined, baseURL: opts.baseUrl as string | undefined,
+    limits: { maxCostUsd: numberOption('--max-cost', opts.maxCost, 0) }, dryRun: opts.dryRun === true, noKeyHint: 'answer the questionnaire instead',
+  });
   const r = await briefFromText(text, {
-    model, caller, destination, price, limits: { ...DEFAULT_LIMITS, maxCostUsd: maxCost },
+    model, caller, destination, price, limits,
     audit: new AuditLog(opts.auditLog === false ? null : ((opts.auditLog as string | undefined) ?? defaultAuditPath())), cache: opts.cache !== false, dryRun: opts.dryRun === true,
   });
   if (opts.dryRun) {

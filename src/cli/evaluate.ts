@@ -3,24 +3,12 @@ import { renderers, type Format } from '../report/index.js';
 import { severityRank } from '../score/score.js';
 import type { Severity } from '../rubric/schema.js';
 import type { Report } from '../report/schema.js';
+import type { LoadedRubric } from '../rubric/load.js';
 import { UsageError, PlumblineError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { writeOut } from './output.js';
+import { intOption, numberOption } from './options.js';
 import type { JudgeEvent, DryRunRequest } from '../judge/index.js';
-
-function numberOption(name: string, v: unknown, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} must be a number >= ${min}, got "${String(v)}"`);
-  return n;
-}
-
-function intOption(name: string, v: unknown, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${String(v)}"`);
-  return n;
-}
 
 /**
  * Gate check for CI (`--fail-on`, `--min-score`). Suppressed findings and findings already in
@@ -91,11 +79,13 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   });
   progress.clear();
   if (!opts.quiet) for (const i of report.suppressions?.invalid ?? []) process.stderr.write(`plumbline: suppression ignored: ${i.file}${i.line ? `:${i.line}` : ''}: ${i.problem}\n`);
+  // the judge and the SARIF rules both need the parsed rubric: load it at most once
+  let loadedRubric: LoadedRubric | undefined;
+  const rubricOnce = async () => (loadedRubric ??= (await import('../rubric/load.js')).loadRubric(opts.rubric as string | undefined));
   if (judgeKind !== 'none') {
     const { judge } = await import('../judge/index.js');
-    const { loadRubric } = await import('../rubric/load.js');
     const progress = !opts.quiet;
-    const outcome = await judge(report, loadRubric(opts.rubric as string | undefined), {
+    const outcome = await judge(report, await rubricOnce(), {
       judge: judgeKind as 'anthropic' | 'host',
       target: path,
       mode: opts.judgeMode as 'advisory' | 'adjust',
@@ -131,7 +121,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     }
     if (!opts.quiet) process.stderr.write(`plumbline: wrote baseline ${String(opts.writeBaseline)} (${report.findings.length} finding(s))\n`);
   }
-  const rubricForRules = format === 'sarif' ? (await import('../rubric/load.js')).loadRubric(opts.rubric as string | undefined).rubric : undefined;
+  const rubricForRules = format === 'sarif' ? (await rubricOnce()).rubric : undefined;
   writeOut(await renderers[format](report, { color, rubric: rubricForRules }), opts);
   if (opts.timings) {
     for (const e of events) process.stderr.write(`plumbline: ${e.type.padEnd(9)} ${String(e.ms).padStart(6)} ms\n`);

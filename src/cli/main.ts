@@ -19,8 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run plumbline --help for usage)');
 
-  program
-    .command('evaluate')
+  apiOptions(program
+    .command('evaluate'), 'the judge')
     .description('scan a repository and report a verdict per primitive with file:line evidence')
     .argument('[path]', 'repository to audit', '.')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'sarif', 'html']).default('text'))
@@ -39,15 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'print nothing but the report')
     .addOption(new Option('--judge <judge>', 'advisory review of the evidence: none, anthropic (Messages API), host (worksheet for Claude Code/Codex)').choices(['none', 'anthropic', 'host']).default('none'))
     .addOption(new Option('--judge-mode <mode>', 'advisory keeps the static verdicts; adjust lets the judge move one by one level with cited evidence').choices(['advisory', 'adjust']).default('advisory'))
-    .option('--model <id>', 'judge model (default claude-sonnet-5-5)')
-    .option('--base-url <url>', 'Messages API base URL (proxy or gateway)')
     .option('--max-input-tokens <n>', 'judge budget: input tokens for the run (default 200000)')
     .option('--max-output-tokens <n>', 'judge budget: output tokens for the run (default 24000)')
-    .option('--max-cost <usd>', 'judge budget: USD for the run (default 1.00)')
-    .option('--price-table <file>', 'JSON prices in USD/MTok merged over the built-in table')
-    .option('--dry-run', 'print what the judge would send, with projected tokens and cost; send nothing')
-    .option('--audit-log <file>', 'JSONL log of every judge request (default <cache>/audit/judge.jsonl)')
-    .option('--no-audit-log', 'do not write the judge audit log')
     .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
     .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
     .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
@@ -76,8 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       code = runRubricShow(id, opts);
     });
 
-  program
-    .command('design')
+  apiOptions(program
+    .command('design'), '--brief-text')
     .description('plan a lean, phased harness from a product brief, or an upgrade from an audit report')
     .option('--brief <file>', 'brief as YAML or JSON (fields: plumbline schema brief)')
     .option('--from-audit <report.json>', 'plan the upgrade of an existing harness from its JSON report')
@@ -100,13 +93,6 @@ export async function main(argv: string[]): Promise<number> {
     .option('--brief-text <text>', 'free-text brief, structured by --judge anthropic and shown for confirmation')
     .addOption(new Option('--judge <judge>', 'with --brief-text: anthropic').choices(['none', 'anthropic']).default('none'))
     .option('--yes', 'accept the structured brief without asking')
-    .option('--model <id>', 'model for --brief-text')
-    .option('--base-url <url>', 'Messages API base URL')
-    .option('--max-cost <usd>', 'budget for --brief-text (default 1.00)')
-    .option('--price-table <file>', 'JSON prices in USD/MTok')
-    .option('--dry-run', 'show the --brief-text request; send nothing')
-    .option('--audit-log <file>', 'JSONL audit log (default <cache>/audit/judge.jsonl)')
-    .option('--no-audit-log', 'do not write the audit log')
     .option('--no-cache', 'do not use the cache')
     .option('--rubric <file>', 'rubric YAML to plan against')
     .option('-q, --quiet', 'print nothing but the plan')
@@ -167,4 +153,19 @@ export function exitCodeFor(err: unknown): number {
   process.stderr.write(`plumbline: internal error: ${msg.split('\n')[0]}\n`);
   if (process.env.PLUMBLINE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 3;
+}
+
+/**
+ * The Messages API options shared by `evaluate --judge anthropic` and `design --brief-text`
+ * (model, gateway, cost cap, prices, dry run, audit log). @returns the command, for chaining
+ */
+function apiOptions(cmd: Command, user: string): Command {
+  return cmd
+    .option('--model <id>', `model for ${user} (default claude-sonnet-5-5)`)
+    .option('--base-url <url>', 'Messages API base URL (proxy or gateway)')
+    .option('--max-cost <usd>', `budget for ${user}: USD for the run (default 1.00)`)
+    .option('--price-table <file>', 'JSON prices in USD/MTok merged over the built-in table')
+    .option('--dry-run', `print what ${user} would send, with projected tokens and cost; send nothing`)
+    .option('--audit-log <file>', 'JSONL log of every request (default <cache>/audit/judge.jsonl)')
+    .option('--no-audit-log', 'do not write the audit log');
 }

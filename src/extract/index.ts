@@ -14,7 +14,7 @@ import { extractSyntax } from './syntax.js';
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 13;
+export const EXTRACTOR_VERSION = 14;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -91,13 +91,12 @@ async function extractOne(
     case 'go': {
       // benchmark hook (scripts/bench-mixed.mjs): read the file, run no front end
       if (SKIP_FRONTENDS.has(f.language)) return { facts: [], imports: [], parsed: false };
-      // same prefilter as TypeScript; Rust paths (a::b) read as a.b like its call facts
-      const probe = f.language === 'rust' ? text.replace(/::/g, '.') : text;
-      if (f.role !== 'test' && !prefilter.test(probe)) return scanImports(f.language, text, f.path);
+      // the same prefilter as TypeScript
+      if (f.role !== 'test' && !prefilter.test(text)) return scanImports(f.language, text, f.path);
       if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
       try {
         // test files are parsed whole; other files only in their top-level units that hold a stem
-        const relevant = f.role === 'test' ? undefined : (chunk: string) => prefilter.test(f.language === 'rust' ? chunk.replace(/::/g, '.') : chunk);
+        const relevant = f.role === 'test' ? undefined : (chunk: string) => prefilter.test(chunk);
         return await extractSyntax(f.language, text, f.path, relevant);
       } catch {
         // a grammar that cannot load (or a parser crash) falls back to the line-level front end

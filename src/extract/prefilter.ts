@@ -148,7 +148,9 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
     // TypeScript's `readonly` modifier is syntax, not a name: drop it before matching
     test: (text) => {
       if (always || (text.includes('description') && TOOL_SHAPE_TEXT.test(text))) return true;
+      // Rust paths (a::b) read as a.b, like the call facts of every front end
       let t = text.toLowerCase().replace(SEPARATORS, '');
+      if (t.includes('::')) t = t.replace(PATH_SEPARATOR, '.');
       if (t.includes('readonly')) t = t.replace(READONLY_MODIFIER, '');
       return re.test(t);
     },
@@ -156,4 +158,5 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
 }
 
 const SEPARATORS = /[_-]/g;
+const PATH_SEPARATOR = /::/g;
 const READONLY_MODIFIER = /\breadonly\s+(?=[a-z_$[])/g;

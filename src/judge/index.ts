@@ -1,13 +1,13 @@
 import type { Report } from '../report/schema.js';
 import type { LoadedRubric } from '../rubric/load.js';
 import { resolveTarget } from '../scan/scan.js';
-import { ConfigError, UsageError } from '../util/errors.js';
 import { userCacheDir, writeFileAtomic } from '../util/fs.js';
 import { join } from 'node:path';
 import { AuditLog, defaultAuditPath } from './audit.js';
-import { loadPriceTable, priceOf, type BudgetLimits } from './budget.js';
+import type { BudgetLimits } from './budget.js';
+import { apiSetup } from './api.js';
 import { JudgeCache } from './cache.js';
-import { anthropicCaller, DEFAULT_MODEL, type Caller } from './anthropic.js';
+import type { Caller } from './anthropic.js';
 import { buildWorksheet, readJudgeResults, worksheetMarkdown } from './host.js';
 import { mergeJudge, type JudgeMode } from './merge.js';
 import { runJudge, type DryRunRequest, type JudgeEvent } from './run.js';
@@ -57,7 +57,7 @@ export interface JudgeOutcome {
   worksheet?: { json: string; markdown: string };
 }
 
-export const DEFAULT_LIMITS: Required<BudgetLimits> = { maxInputTokens: 200_000, maxOutputTokens: 24_000, maxCostUsd: 1 };
+export { DEFAULT_LIMITS } from './api.js';
 
 /**
  * Adds the advisory LLM review to a static report (issue 3). The static engine keeps the
@@ -91,24 +91,10 @@ export async function judge(report: Report, loaded: LoadedRubric, opts: JudgeOpt
     return { report, worksheet: { json, markdown } };
   }
 
-  const model = opts.model ?? DEFAULT_MODEL;
-  const price = priceOf(loadPriceTable(opts.priceTable), model);
-  if (!price) throw new ConfigError(`no price known for model ${model}: pass --price-table FILE with its USD/MTok prices, so --max-cost can be enforced`);
-  const limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)) };
-  let caller = opts.caller;
-  if (!caller && !opts.dryRun) {
-    const apiKey = opts.apiKey ?? process.env.ANTHROPIC_API_KEY;
-    if (!apiKey) throw new ConfigError('ANTHROPIC_API_KEY is not set: export it, or use --judge host (no API) or --dry-run (sends nothing)');
-    if (opts.baseURL) {
-      try {
-        new URL(opts.baseURL);
-      } catch {
-        throw new UsageError(`--base-url must be a URL, got "${opts.baseURL}"`);
-      }
-    }
-    caller = await anthropicCaller({ apiKey, baseURL: opts.baseURL, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries });
-  }
-  const destination = caller?.destination ?? `anthropic:${new URL(opts.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com').host}`;
+  const { model, price, limits, caller, destination } = await apiSetup({
+    model: opts.model, priceTable: opts.priceTable, limits: opts.limits, apiKey: opts.apiKey, baseURL: opts.baseURL, dryRun: opts.dryRun,
+    timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries, caller: opts.caller, noKeyHint: 'use --judge host (no API) or --dry-run (sends nothing)',
+  });
   const run = await runJudge(report, {
     root, rubric: loaded.rubric, model, caller, destination, limits, price, maxTokensPerCall: opts.maxTokensPerCall,
     cache: new JudgeCache(opts.cache !== false), audit, dryRun: opts.dryRun, packets: packetOpts, onEvent: opts.onEvent,

@@ -125,9 +125,12 @@ export const WorksheetSchema = z.object({
 export type Worksheet = z.infer<typeof WorksheetSchema>;
 export type WorksheetItem = z.infer<typeof WorksheetItemSchema>;
 
-/** JSON Schema of the answer, as the `submit_review` tool's `input_schema`. */
+/** JSON Schema of the answer, as the `submit_review` tool's `input_schema` (built once; do not mutate). */
 export function answerJsonSchema(): Record<string, unknown> {
-  const s = z.toJSONSchema(JudgeAnswerSchema) as Record<string, unknown>;
-  delete s.$schema;
-  return s;
+  if (!answerSchemaJson) {
+    answerSchemaJson = z.toJSONSchema(JudgeAnswerSchema) as Record<string, unknown>;
+    delete answerSchemaJson.$schema;
+  }
+  return answerSchemaJson;
 }
+let answerSchemaJson: Record<string, unknown> | undefined;
