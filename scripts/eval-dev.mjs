@@ -3,7 +3,7 @@
 // ../shared/eval/score.mjs. Usage: node scripts/eval-dev.mjs [DIR]  (DIR holds OWNER__NAME folders,
 // default /tmp/dev; export them as ../shared/eval/README.md says). Prints per-repo and total figures.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ const shared = join(here, '..', '..', 'shared', 'eval');
 const dir = process.argv[2] ?? '/tmp/dev';
 const labels = readdirSync(join(shared, 'dev')).filter((f) => f.endsWith('.json'));
 const out = mkdtempSync(join(tmpdir(), 'plumbline-eval-'));
-let n = 0, exact = 0, found = 0, fp = 0;
+let n = 0, exact = 0, found = 0, fp = 0, evN = 0, evHit = 0, snippets = 0, snippetsOk = 0;
 for (const l of labels) {
   const name = l.replace(/\.json$/, '');
   const target = join(dir, name);
@@ -26,9 +26,19 @@ for (const l of labels) {
   const res = JSON.parse(execFileSync(process.execPath, [join(shared, 'score.mjs'), rp, join(shared, 'dev', l), '--json'], { encoding: 'utf8' }));
   const s = res.summary;
   n += s.n; exact += s.exact; found += s.found; fp += s.falsePresent;
-  const shape = JSON.parse(json).context.shape;
-  console.log(`${name.padEnd(32)} exact ${s.exact}/${s.n}  found ${s.found}/${s.n}  false-present ${s.falsePresent}  shape ${shape}  ${ms} ms`);
+  const report = JSON.parse(json);
+  const shape = report.context.shape;
+  const ev = JSON.parse(execFileSync(process.execPath, [join(shared, 'evidence.mjs'), rp, join(shared, 'dev', l), '--json'], { encoding: 'utf8' })).summary;
+  evN += ev.n; evHit += ev.hit;
+  // every snippet must be the text of its file at its line
+  for (const p of report.primitives) for (const e of p.evidence) {
+    snippets++;
+    const text = readFileSync(join(target, e.file), 'utf8').split(/\r?\n/)[e.line - 1]?.trim() ?? '';
+    if (text === e.snippet || (e.snippet.endsWith('...') && text.startsWith(e.snippet.slice(0, -3)))) snippetsOk++;
+  }
+  console.log(`${name.padEnd(32)} exact ${s.exact}/${s.n}  found ${s.found}/${s.n}  false-present ${s.falsePresent}  evidence ${ev.hit}/${ev.n}  shape ${shape}  ${ms} ms`);
   for (const r of res.rows) if (!r.exact) console.log(`   ${r.found ? 'near' : 'MISS'} ${r.id.padEnd(20)} want=${r.want.padEnd(8)} got=${r.have}`);
 }
+console.log(`EVIDENCE on a labelled file ${evHit}/${evN} (${Math.round((100 * evHit) / Math.max(1, evN))}%)  snippets found at file:line ${snippetsOk}/${snippets}`);
 console.log(`TOTAL exact ${exact}/${n} (${Math.round((100 * exact) / n)}%)  found ${found}/${n} (${Math.round((100 * found) / n)}%)  false-present ${fp}`);
 console.log(`reports in ${out}`);

@@ -6,6 +6,8 @@ import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
+import { buildModel } from './model/build.js';
+import { harnessMap } from './model/map.js';
 import { score } from './score/score.js';
 import { applySuppressions } from './score/suppress.js';
 import { REPORT_SCHEMA_VERSION } from './report/version.js';
@@ -43,6 +45,7 @@ export type EvaluateEvent =
   | { type: 'scan'; ms: number; files: number; lister: 'git' | 'globby' }
   | { type: 'cache-hit'; ms: number }
   | { type: 'extract'; ms: number; parsed: number; prefiltered: number; cached: number }
+  | { type: 'model'; ms: number; loops: number }
   | { type: 'detect'; ms: number }
   | { type: 'score'; ms: number }
   | { type: 'done'; ms: number; cached: boolean };
@@ -83,7 +86,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   emit({ type: 'extract', ms: ms(), ...stats });
 
   const reach = computeReachability(root, files);
-  const { context, detections } = detect(rubric, files, reach);
+  const model = buildModel(rubric, files, reach);
+  emit({ type: 'model', ms: ms(), loops: model.loops.length });
+  const { context, detections } = detect(rubric, files, reach, model);
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);
@@ -111,6 +116,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
       entryPoints: context.entryPoints.slice(0, 50),
     },
     context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
+    harness: harnessMap(model, detections),
     ...body,
   };
   report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);

@@ -88,7 +88,7 @@ describe('plumbline evaluate (CLI)', () => {
     writeFileSync(bad, core.replace("pattern: '.'", "pattern: '(unclosed'"));
     const r = cli(['evaluate', fixture('ts-minimal-chat'), '--rubric', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.yaml: primitives\.0\.criteria\.0\.signals\.0\.pattern: not a valid regular expression/);
+    expect(r.stderr).toMatch(/bad\.yaml: landmarks\.tool-def\.signals\.0\.pattern: not a valid regular expression/);
     writeFileSync(bad, 'version: 1\nid: [unclosed\n');
     const y = cli(['rubric', '--rubric', bad]);
     expect(y.code).toBe(2);

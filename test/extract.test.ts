@@ -121,7 +121,7 @@ describe('tree-sitter front ends (Python, Rust, Go)', () => {
     expect(has(r.facts, 'member', 'cost_limit')).toBe(true);
     expect(has(r.facts, 'key', 'cost')).toBe(true);
     expect(has(r.facts, 'tooldef', 'bash')).toBe(true);
-    expect(has(r.facts, 'union', 'read-only|auto')).toBe(true);
+    expect(has(r.facts, 'union', 'Mode:read-only|auto')).toBe(true);
     expect(r.imports).toEqual(expect.arrayContaining(['anthropic', 'agents', 'agents.function_tool', 'agents.Agent']));
   });
 

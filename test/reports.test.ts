@@ -76,11 +76,14 @@ describe('HTML report in headless Chromium', () => {
       await page.goto(url);
       await page.waitForLoadState('load');
       expect(await page.locator('#chart rect.bar').count()).toBe(12);
+      // the harness map: entry, loop, model call, tool execution and tool definitions
+      expect(await page.locator('#harness-map g.landmark').count()).toBe(5);
+      expect(await page.locator('#harness-map g.landmark', { hasText: 'agent loop' }).textContent()).toContain(report.harness.loops[0]!.name);
       expect(await page.locator('#chart rect[data-primitive="tool-registry"]').getAttribute('data-verdict')).toBe('partial');
       expect(await page.locator('.finding').count()).toBe(report.findings.length);
       expect(await page.locator('[data-testid=score]').textContent()).toBe(String(report.score));
       // the markup in the file name and the snippet is shown as text
-      expect(await page.locator('a.evidence').first().textContent()).toContain('<img src=x onerror=alert(1)>.ts');
+      expect(await page.locator('a.evidence', { hasText: '<img src=x onerror=alert(1)>.ts' }).count()).toBeGreaterThan(0);
       expect(await page.getByText('<script>window.__pwned = 1</script>', { exact: false }).count()).toBeGreaterThan(0);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(dialogs).toEqual([]);

@@ -49,6 +49,19 @@ export async function main(argv: string[]): Promise<number> {
       code = await runEvaluate(path, opts, (k) => cmd.getOptionValueSource(k));
     });
 
+  program
+    .command('map')
+    .description('show the harness model: entry points, the agent loop, model calls, tool execution and what is attached to them')
+    .argument('[path]', 'repository to map', '.')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the map to a file (atomically) instead of stdout')
+    .option('--exclude <glob...>', 'extra paths to leave out (globs)')
+    .option('--no-cache', 'do not read or write the cache in the user cache directory')
+    .action(async (path: string, opts: Record<string, unknown>) => {
+      const { runMap } = await import('./map.js');
+      code = await runMap(path, opts);
+    });
+
   const rubric = program.command('rubric').description('list the rubric, or show one primitive');
   rubric
     .command('list', { isDefault: true })

@@ -26,8 +26,8 @@ export function runRubricShow(id: string, opts: { rubric?: string }): number {
     '',
     'Criteria and signals:',
     ...p.criteria.flatMap((c) => [
-      `  ${c.id} (min ${c.min}): ${c.description}`,
-      ...c.signals.map((s) => `    - ${s.id} [${s.kinds.join(',')}${s.roles.join(',') !== 'source' ? `; roles ${s.roles.join(',')}` : ''}] /${s.pattern}/${s.weight !== 1 ? ` x${s.weight}` : ''}`),
+      `  ${c.id} (min ${c.min})${c.where ? ` [where: ${c.where.join(' or ')}]` : ''}: ${c.description}`,
+      ...c.signals.map((s) => `    - ${s.id} [${s.kinds.join(',')}${s.roles.join(',') !== 'source' ? `; roles ${s.roles.join(',')}` : ''}] ${[s.words ? `words: ${s.words.join(' | ')}` : '', s.pattern ? `/${s.pattern}/` : ''].filter(Boolean).join(' ')}${s.weight !== 1 ? ` x${s.weight}` : ''}`),
     ]),
     '',
     `Verdict: present when ${p.verdict.present.map((c) => c.join(' + ')).join(' or ')}; partial when ${p.verdict.partial.map((c) => c.join(' + ')).join(' or ')}.`,

@@ -1,30 +1,26 @@
-import type { ContextFlag, Criterion, FactKind, Language, Role, Rubric, Signal } from '../rubric/schema.js';
+import type { ContextFlag, Criterion, FactKind, Relation, Rubric } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
 import type { Context, Detection, Evidence, Shape } from './types.js';
 import type { Reachability } from './reachability.js';
-import { computeWiredNames, languageFamily } from './wired.js';
+import { computeWiredNames, languageFamily, type Mentions } from './wired.js';
+import { compileSignal, matchSignals, type CompiledSignal, type RawHit } from './match.js';
+import type { HarnessModel } from '../model/types.js';
+import { chainTo, declLabel } from '../model/build.js';
 
 /**
- * The generic detection engine (STYLE.md convention 1): rubric signals x facts -> evidence ->
- * criteria -> verdicts. Nothing here names a primitive; all knowledge lives in the rubric.
+ * The generic detection engine (STYLE.md convention 1): rubric signals x facts x harness model
+ * -> evidence -> criteria -> verdicts. Nothing here names a primitive; all knowledge lives in
+ * the rubric.
  *
- * Matching: a fact matches a signal when its kind is listed, the file's role is listed (facts in a
- * test region count as role `test`), the language is allowed, and the normalized value matches
- * `pattern` but not `exclude`. Strength = weight x (reachable ? 1 : weights.unreachable) x
- * (wired ? 1 : weights.unwired). A criterion's strength is the sum, over its distinct signals, of
- * each signal's strongest evidence; it is met at `min`. Verdicts follow the DNF rules.
+ * Matching is in src/detect/match.ts. Strength = weight x (reachable ? 1 : weights.unreachable)
+ * x (wired ? 1 : weights.unwired) x (tied ? 1 : weights.untied), where *tied* means the
+ * evidence sits where its criterion's `where` relations say (src/model): a call, key or string
+ * through its enclosing declaration, a declared name through the declarations that mention it.
+ * A criterion's strength is the sum, over its distinct signals, of each signal's strongest
+ * evidence; it is met at `min`, and a criterion with `where` also needs one tied item.
+ * Verdicts follow the rubric's DNF rules.
  */
-
-interface CompiledSignal {
-  owner: string; // primitive id or `context`
-  criterion: string;
-  signal: Signal;
-  re: RegExp;
-  exclude?: RegExp;
-  roles: Set<Role>;
-  langs?: Set<Language>;
-}
 
 /** Max evidence items kept per signal and per primitive in the report. */
 const PER_SIGNAL = 3;
@@ -32,80 +28,39 @@ const PER_PRIMITIVE = 12;
 
 function compileAll(rubric: Rubric): CompiledSignal[] {
   const out: CompiledSignal[] = [];
-  const add = (owner: string, c: Criterion) => {
-    for (const s of c.signals) {
-      out.push({
-        owner, criterion: c.id, signal: s, re: new RegExp(s.pattern), exclude: s.exclude ? new RegExp(s.exclude) : undefined,
-        roles: new Set(s.roles), langs: s.languages ? new Set(s.languages) : undefined,
-      });
-    }
-  };
-  for (const c of rubric.context) add('context', c);
-  for (const p of rubric.primitives) for (const c of p.criteria) add(p.id, c);
+  for (const c of rubric.context) for (const s of c.signals) out.push(compileSignal('context', c.id, s));
+  for (const p of rubric.primitives) for (const c of p.criteria) for (const s of c.signals) out.push(compileSignal(p.id, c.id, s));
   return out;
 }
 
-interface RawHit {
-  sig: CompiledSignal;
-  file: AnalyzedFile;
-  line: number;
-  value: string;
-  kind: FactKind;
+/** Reads line `line` (1-based) of a text, or undefined. */
+function lineText(text: string | undefined, line: number): string | undefined {
+  if (text === undefined) return undefined;
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const n = text.indexOf('\n', start);
+    if (n < 0) return undefined;
+    start = n + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
-/** Runs every signal over every fact; returns raw hits (before weighting). */
-function match(signals: CompiledSignal[], files: AnalyzedFile[]): RawHit[] {
-  const byKind = new Map<FactKind, { all: RegExp; list: CompiledSignal[] }>();
-  for (const s of signals) {
-    for (const k of s.signal.kinds) {
-      const e = byKind.get(k) ?? { all: /$^/, list: [] };
-      e.list.push(s);
-      byKind.set(k, e);
-    }
+/**
+ * The evidence snippet, checked against the file: the line must hold the matched name (its last
+ * path segment, normalized), else the item is dropped (undefined). Tool definitions and paths
+ * need only a non-empty line.
+ */
+function checkedSnippet(h: RawHit): string | undefined {
+  if (h.kind === 'path') return h.file.path;
+  const raw = lineText(h.file.text, h.line)?.trim();
+  if (!raw) return undefined;
+  if (h.kind !== 'tooldef') {
+    const name = h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : h.kind === 'call' || h.kind === 'switch' ? h.value.split('.').pop()! : h.value;
+    const want = normalize(name).slice(0, 24);
+    if (want && !normalize(raw).includes(want)) return undefined;
   }
-  for (const e of byKind.values()) e.all = new RegExp(e.list.map((s) => `(?:${s.signal.pattern})`).join('|'));
-  const hits: RawHit[] = [];
-  const pathSigs = byKind.get('path');
-  for (const file of files) {
-    if (pathSigs) {
-      const v = normalize(file.path);
-      if (pathSigs.all.test(v)) {
-        for (const sig of pathSigs.list) if (accepts(sig, file, false) && sig.re.test(v) && !sig.exclude?.test(v)) hits.push({ sig, file, line: 1, value: file.path, kind: 'path' });
-      }
-    }
-    for (const fact of file.facts.facts) {
-      const e = byKind.get(fact.k);
-      if (!e) continue;
-      const v = normalize(fact.v);
-      if (!e.all.test(v)) continue;
-      for (const sig of e.list) {
-        if (accepts(sig, file, fact.t === 1) && sig.re.test(v) && !sig.exclude?.test(v)) hits.push({ sig, file, line: fact.l, value: fact.v, kind: fact.k });
-      }
-    }
-  }
-  return hits;
-}
-
-function accepts(sig: CompiledSignal, file: AnalyzedFile, inTestRegion: boolean): boolean {
-  const role: Role = inTestRegion ? 'test' : file.role;
-  if (!sig.roles.has(role)) return false;
-  if (sig.langs && !sig.langs.has(file.language)) return false;
-  return true;
-}
-
-function snippetOf(file: AnalyzedFile, line: number, fallback: string): string {
-  if (file.text) {
-    let start = 0;
-    for (let i = 1; i < line; i++) {
-      const n = file.text.indexOf('\n', start);
-      if (n < 0) break;
-      start = n + 1;
-    }
-    const end = file.text.indexOf('\n', start);
-    const s = file.text.slice(start, end < 0 ? undefined : end).trim();
-    if (s) return s.length > 160 ? `${s.slice(0, 157)}...` : s;
-  }
-  return fallback.length > 160 ? `${fallback.slice(0, 157)}...` : fallback;
+  return raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
 }
 
 /** Output of the detect stage. */
@@ -114,14 +69,26 @@ export interface DetectResult {
   detections: Detection[];
 }
 
+const RELATION_TEXT: Record<Relation, string> = {
+  'tool-path': 'on the path from the agent loop to tool execution',
+  'model-path': 'on the path from the agent loop to the model call',
+  'before-model': 'before the model call in the loop',
+  loop: 'reached from the agent loop',
+  'tool-impl': 'in a tool implementation',
+  entry: 'reached from an entry point',
+  'harness-test': 'testing code the harness uses',
+  'loop-module': 'in a module of the agent loop',
+};
+
 /**
  * The detect stage.
  * @param files analysed files (facts + text of code files)
  * @param reach reachability from src/detect/reachability.ts
+ * @param model the harness model from src/model (landmarks, call graph, relation sets)
  */
-export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): DetectResult {
+export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel): DetectResult {
   const signals = compileAll(rubric);
-  const raw = match(signals, files);
+  const raw = matchSignals(signals, files);
   const declNames = new Map<string, Set<string>>();
   const addName = (name: string, language: string) => (declNames.get(name) ?? declNames.set(name, new Set()).get(name)!).add(languageFamily(language));
   for (const h of raw) {
@@ -129,40 +96,113 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (h.kind === 'decl' || h.kind === 'member') addName(h.value, h.file.language);
     if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers);
+  const mentions: Mentions = new Map();
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions);
+  const hasLoop = model.loops.length > 0;
+
+  const criterionOf = new Map<string, Criterion>();
+  for (const p of rubric.primitives) for (const c of p.criteria) criterionOf.set(`${p.id}\0${c.id}`, c);
+
+  /** Declarations (with the line) that place a hit: its enclosing declaration, or where a declared name is mentioned. */
+  const anchorsOf = (h: RawHit): Array<[number, number]> => {
+    const named = h.kind === 'decl' || h.kind === 'member' ? h.value : h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : undefined;
+    const out: Array<[number, number]> = [];
+    if (named) {
+      // a declared name is placed by where it is used, never by its own declaration: a function
+      // that is itself the loop is not a spawn, a guard nobody calls guards nothing
+      for (const [file, line] of mentions.get(named) ?? []) {
+        if (file === h.file.path && line === h.line) continue;
+        const d = model.enclosing(file, line);
+        if (d >= 0) out.push([d, line]);
+      }
+      // a class, struct or impl is also placed where its methods are called
+      for (const m of model.methodsOf(h.file.path, named)) out.push(...model.callersOf(m));
+      return out;
+    }
+    const d = model.enclosing(h.file.path, h.line);
+    return d >= 0 ? [[d, h.line]] : [];
+  };
+  const holds = (rel: Relation, decl: number, line: number): boolean => {
+    switch (rel) {
+      case 'tool-path': return model.toolPath.has(decl);
+      case 'model-path': return model.modelPath.has(decl);
+      case 'before-model': {
+        if (model.beforeModel.has(decl)) return true;
+        const hop = model.hopLine.get(decl);
+        return hop !== undefined && line < hop;
+      }
+      case 'loop': return model.fromLoop.has(decl);
+      case 'tool-impl': return model.toolImpl.has(decl);
+      case 'entry': return model.fromEntry.has(decl) || model.fromLoop.has(decl);
+      case 'harness-test': return model.testsHarness(model.decls[decl]!.file);
+      case 'loop-module': return model.loopModules.has(model.decls[decl]!.file);
+    }
+  };
+  /** The first relation of `where` the hit satisfies, with the declaration that ties it. */
+  const tieOf = (h: RawHit, where: Relation[]): { relation: Relation; decl: number } | undefined => {
+    const anchors = anchorsOf(h);
+    for (const rel of where) for (const [d, line] of anchors) if (holds(rel, d, line)) return { relation: rel, decl: d };
+    // a declaration in a module of the loop is tied by its own place
+    if (where.includes('loop-module') && model.loopModules.has(h.file.path)) return { relation: 'loop-module', decl: model.enclosing(h.file.path, h.line) };
+    return undefined;
+  };
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
-  const best = new Map<string, { owner: string; ev: Evidence }>();
+  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind }>();
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
-    const isSourceRole = h.file.role === 'source';
+    const isSourceRole = h.file.role === 'source' && !h.testRegion;
     const reachable = !isSourceRole || reach.reachable.has(h.file.path);
     const namedUnion = h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : undefined;
     const isWired = !isSourceRole
       || (h.kind === 'decl' || h.kind === 'member' ? wired(h.file.path, h.value, h.kind) : namedUnion ? wired(h.file.path, namedUnion, 'decl') : true);
-    const strength = h.sig.signal.weight * (reachable ? 1 : rubric.weights.unreachable) * (isWired ? 1 : rubric.weights.unwired);
+    const where = h.sig.owner === 'context' ? undefined : criterionOf.get(`${h.sig.owner}\0${h.sig.criterion}`)?.where;
+    let relation: Relation | null = null;
+    let anchor: number | undefined;
+    let tied = true;
+    if (where) {
+      if (hasLoop) {
+        const tie = tieOf(h, where);
+        tied = !!tie;
+        relation = tie?.relation ?? null;
+        anchor = tie?.decl;
+      } else tied = reachable && isWired; // no loop to relate to: file reachability stands in
+    }
+    const strength = h.sig.signal.weight * (reachable ? 1 : rubric.weights.unreachable) * (isWired ? 1 : rubric.weights.unwired) * (tied ? 1 : rubric.weights.untied);
+    const prev = best.get(key);
+    if (prev && prev.ev.strength >= strength) continue;
+    const snippet = checkedSnippet(h);
+    if (snippet === undefined) continue;
     const ev: Evidence = {
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,
-      snippet: snippetOf(h.file, h.line, h.value), strength: Math.round(strength * 100) / 100, reachable, wired: isWired,
+      snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
     };
-    const prev = best.get(key);
-    if (!prev || prev.ev.strength < ev.strength) best.set(key, { owner: h.sig.owner, ev });
+    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind });
   }
   const byOwner = new Map<string, Evidence[]>();
-  for (const { owner, ev } of best.values()) {
+  const anchorOf = new Map<Evidence, number>();
+  const kindOf = new Map<Evidence, FactKind>();
+  for (const { owner, ev, anchor, kind } of best.values()) {
+    kindOf.set(ev, kind);
     const list = byOwner.get(owner) ?? [];
     list.push(ev);
     byOwner.set(owner, list);
+    if (anchor !== undefined) anchorOf.set(ev, anchor);
   }
 
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {
     const out: Record<string, { strength: number; min: number; met: boolean }> = {};
     for (const c of criteria) {
-      const best = new Map<string, number>();
-      for (const e of evs) if (e.criterion === c.id) best.set(e.signal, Math.max(best.get(e.signal) ?? 0, e.strength));
-      const strength = Math.round([...best.values()].reduce((a, b) => a + b, 0) * 100) / 100;
-      out[c.id] = { strength, min: c.min, met: strength >= c.min };
+      const bestBySignal = new Map<string, number>();
+      let anyTied = false;
+      for (const e of evs) {
+        if (e.criterion !== c.id) continue;
+        bestBySignal.set(e.signal, Math.max(bestBySignal.get(e.signal) ?? 0, e.strength));
+        if (e.tied) anyTied = true;
+      }
+      const strength = Math.round([...bestBySignal.values()].reduce((a, b) => a + b, 0) * 100) / 100;
+      out[c.id] = { strength, min: c.min, met: strength >= c.min && (!c.where || anyTied) };
     }
     return out;
   };
@@ -173,11 +213,16 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const flags = rubric.context.filter((c) => ctxCrit[c.id]!.met).map((c) => c.id as ContextFlag);
   // a repository with no application entry point (CLI bin, __main__, fn main, package main) is a library
   if (reach.apps.length === 0 && !flags.includes('library')) flags.push('library');
-  const isAgent = flags.includes('llm') || flags.includes('agent-loop');
+  // an agent harness runs a loop that calls the model and acts on its tool calls; a model call
+  // with no loop (a library's one streamText) is not one. Without a model-call landmark, the
+  // names of an LLM SDK plus the tool-call protocol stand in.
+  const isAgent = hasLoop ? model.sites['tool-exec'].length + model.sites['tool-call-read'].length > 0 || flags.includes('agent-loop') : flags.includes('llm') && flags.includes('agent-loop');
+  if (isAgent && !flags.includes('agent-loop')) flags.push('agent-loop');
+  if (isAgent && !flags.includes('llm')) flags.push('llm');
 
   // ---- primitives ----
   const detections: Detection[] = rubric.primitives.map((p) => {
-    const evs = sortEvidence(byOwner.get(p.id) ?? []);
+    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf);
     const crit = criteriaStrength(p.criteria, evs);
     const met = (conj: string[]) => conj.every((c) => crit[c]?.met);
     let verdict: Detection['verdict'] = 'absent';
@@ -187,21 +232,41 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       if (rule) verdict = 'present';
       else if ((rule = p.verdict.partial.find(met))) verdict = 'partial';
     }
-    const kept = trimEvidence(evs).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
+    const kept = verdict === 'absent' ? [] : trimEvidence(evs.filter((e) => rule!.includes(e.criterion) || crit[e.criterion]?.met)).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
     const confidence = confidenceOf(verdict, rule, crit, isAgent);
-    const metList = Object.entries(crit).filter(([, c]) => c.met).map(([id]) => id);
-    const rationale = !isAgent
-      ? 'Not an agent harness: no LLM call or agent loop was found, so look-alike names do not count.'
-      : verdict === 'absent'
-        ? metList.length ? `Only ${metList.join(', ')} found; the rubric needs more for partial.` : 'No wired-in evidence for any criterion.'
-        : `Met ${rule!.join(' + ')}${metList.length > rule!.length ? ` (also ${metList.filter((m) => !rule!.includes(m)).join(', ')})` : ''}.`;
-    return { id: p.id, verdict, confidence, criteria: crit, evidence: isAgent ? kept : [], rationale };
+    const descOf = (id: string) => p.criteria.find((c) => c.id === id)!;
+    let rationale: string;
+    let chain: string | undefined;
+    if (!isAgent) rationale = 'Not an agent harness: no agent loop (a model call that leads to tool execution) was found, so look-alike names do not count.';
+    else if (verdict !== 'absent') {
+      const parts = rule!.map((id) => {
+        const c = descOf(id);
+        const e = evs.find((x) => x.criterion === id && x.tied) ?? evs.find((x) => x.criterion === id);
+        return `${lower(c.description)}${e ? ` (${e.file}:${e.line}${e.relation ? `, ${RELATION_TEXT[e.relation as Relation]}` : ''})` : ''}`;
+      });
+      const missing = verdict === 'partial' ? closestMissing(p.verdict.present, crit).map((id) => lower(descOf(id).description)) : [];
+      rationale = `${verdict === 'present' ? 'Present' : 'Partial'}: ${parts.join('; and ')}.${missing.length ? ` Missing for present: ${missing.join('; ')}.` : ''}`;
+      const tiedEv = rule!.map((id) => evs.find((e) => e.criterion === id && anchorOf.has(e))).find(Boolean);
+      if (tiedEv) {
+        const steps = chainTo(model, anchorOf.get(tiedEv)!).map(declLabel);
+        if (steps.length) chain = `loop ${[...steps, `${tiedEv.snippet.length > 60 ? `${tiedEv.snippet.slice(0, 57)}...` : tiedEv.snippet} (${tiedEv.file}:${tiedEv.line})`].join(' → ')}`;
+      }
+    } else {
+      const untied = evs.find((e) => !e.tied);
+      const first = p.criteria[0]!;
+      rationale = untied
+        ? `Absent: ${untied.snippet.length > 60 ? `${untied.snippet.slice(0, 57)}...` : untied.snippet} (${untied.file}:${untied.line}) looks related but is not ${(descOf(untied.criterion).where ?? []).map((r) => RELATION_TEXT[r]).join(' or ')}, so it does not count.`
+        : `Absent: no evidence that ${lower(first.description)}`;
+      if (!rationale.endsWith('.')) rationale += '.';
+    }
+    const fixAt = verdict !== 'present' && isAgent && p.fixAt ? fixLocation(model, p.fixAt) : undefined;
+    return { id: p.id, verdict, confidence, criteria: crit, evidence: isAgent ? kept : [], rationale, ...(chain ? { chain } : {}), ...(fixAt ? { fixAt } : {}) };
   });
 
   if (isAgent && detections.find((d) => d.id === 'agent-types' && d.verdict !== 'absent') && !flags.includes('multi-agent')) flags.push('multi-agent');
   flags.sort();
   const context: Context = {
-    shape: shapeOf(flags),
+    shape: shapeOf(flags, isAgent),
     flags,
     evidence: Object.fromEntries(flags.map((f) => [f, trimEvidence(sortEvidence(ctxEv.filter((e) => e.criterion === f))).slice(0, 3).map((e, i) => ({ ...e, id: `context:${f}#${i + 1}` }))])),
     entryPoints: reach.entries,
@@ -211,8 +276,55 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   return { context, detections };
 }
 
-function sortEvidence(evs: Evidence[]): Evidence[] {
-  return [...evs].sort((a, b) => b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+const lower = (s: string) => (s ? s.charAt(0).toLowerCase() + s.slice(1) : s).replace(/\.$/, '');
+
+/** The criteria still unmet in the present rule that is closest to met. */
+function closestMissing(present: string[][], crit: Detection['criteria']): string[] {
+  let bestMissing: string[] = [];
+  for (const conj of present) {
+    const missing = conj.filter((c) => !crit[c]?.met);
+    if (!bestMissing.length || missing.length < bestMissing.length) bestMissing = missing;
+  }
+  return bestMissing;
+}
+
+const FIX_TEXT = { loop: 'in the agent loop', 'model-call': 'before the model call', 'tool-exec': 'where tools execute', 'tool-def': 'where tools are defined', entry: 'at the entry point' } as const;
+
+/** Where the fix belongs ("where tools execute: src/scheduler.ts:140"), from the model's landmarks. */
+function fixLocation(model: HarnessModel, at: keyof typeof FIX_TEXT): string | undefined {
+  const onLoop = (s: { decl: number }) => model.fromLoop.has(s.decl);
+  let where: { file: string; line: number } | undefined;
+  if (at === 'loop') {
+    const d = model.loops[0] && model.decls[model.loops[0].decl];
+    if (d) where = { file: d.file, line: d.start };
+  } else if (at === 'model-call') where = model.sites['model-call'].find(onLoop) ?? model.sites['model-call'][0];
+  else if (at === 'tool-exec') where = model.sites['tool-exec'].find(onLoop) ?? model.sites['tool-exec'][0] ?? model.sites['tool-call-read'].find(onLoop);
+  else if (at === 'tool-def') where = model.sites['tool-def'][0];
+  else {
+    const d = model.entries[0] !== undefined ? model.decls[model.entries[0]] : undefined;
+    if (d) where = { file: d.file, line: d.kind === 'module' ? 1 : d.start };
+  }
+  return where ? `${FIX_TEXT[at]}: ${where.file}:${where.line}` : undefined;
+}
+
+/** Fact kinds that show a mechanism at work (a call, a switch) rather than a declaration of it. */
+const USE_KINDS = new Set<string>(['call', 'switch']);
+
+/**
+ * Evidence in the order a reviewer reads it: tied items first (the mechanism where it acts),
+ * then by the relation's rank in its criterion's `where` (the gate on the tool path before a
+ * type in a tool module), then by criterion, calls and switches before declarations, then
+ * strength, then place.
+ */
+function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map()): Evidence[] {
+  const rank = (e: Evidence) => {
+    const c = criteria.find((x) => x.id === e.criterion);
+    const r = c?.where && e.relation ? c.where.indexOf(e.relation as Relation) : 9;
+    return r < 0 ? 9 : r;
+  };
+  const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
+  const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
@@ -228,7 +340,9 @@ function trimEvidence(sorted: Evidence[]): Evidence[] {
   for (let round = 0; round < PER_SIGNAL && out.length < PER_PRIMITIVE; round++) {
     for (const l of bySignal.values()) if (l[round] && out.length < PER_PRIMITIVE) out.push(l[round]!);
   }
-  return sortEvidence(out);
+  // keep the reading order of the input
+  const keep = new Set(out);
+  return sorted.filter((e) => keep.has(e));
 }
 
 function confidenceOf(
@@ -248,9 +362,9 @@ function confidenceOf(
   return r >= 2 ? 'high' : 'medium';
 }
 
-function shapeOf(flags: ContextFlag[]): Shape {
+function shapeOf(flags: ContextFlag[], isAgent: boolean): Shape {
   const has = (f: ContextFlag) => flags.includes(f);
-  if (!has('llm') && !has('agent-loop')) return 'not-an-agent';
+  if (!isAgent) return 'not-an-agent';
   if (has('library')) return 'agent-sdk';
   if (has('coding-tools')) return 'coding-agent';
   if (has('workflow')) return 'workflow-orchestrator';
@@ -262,10 +376,11 @@ const SHAPE_TEXT: Record<Shape, string> = {
   'chat-assistant': 'a chat assistant (an LLM loop without file or shell tools)',
   'workflow-orchestrator': 'a workflow orchestrator (LLM steps driven by a workflow or schedule)',
   'agent-sdk': 'an agent SDK (a library others build agents with)',
-  'not-an-agent': 'not an agent harness: no LLM call or agent loop was found',
+  'not-an-agent': 'not an agent harness: no agent loop (a model call that leads to tool execution) was found',
 };
 
 function summaryOf(c: Context): string {
   const extra = c.flags.filter((f) => ['mutating-tools', 'multi-agent', 'long-running'].includes(f));
+  if (c.shape === 'not-an-agent') return `This is ${SHAPE_TEXT[c.shape]}.`;
   return `This looks like ${SHAPE_TEXT[c.shape]}${extra.length ? `; flags: ${extra.join(', ')}` : ''}.`;
 }

@@ -20,6 +20,10 @@ export interface Evidence {
   reachable: boolean;
   /** False when a declared name is referenced by no other non-test code. */
   wired: boolean;
+  /** False when the criterion says where evidence must sit (`where`) and this item sits elsewhere. */
+  tied: boolean;
+  /** The relation to the harness model that ties it (`tool-path`, `before-model`...), or null. */
+  relation: string | null;
 }
 
 /** Confidence in a verdict: how far the evidence is from the rule's thresholds. */
@@ -33,8 +37,12 @@ export interface Detection {
   /** Criterion id -> { strength, met }. */
   criteria: Record<string, { strength: number; min: number; met: boolean }>;
   evidence: Evidence[];
-  /** Why the verdict is what it is, one sentence. */
+  /** Why the verdict is what it is, in sentences a reviewer reads. */
   rationale: string;
+  /** For present/partial: the call chain from the loop to the mechanism, in one line. */
+  chain?: string;
+  /** For partial/absent: where the fix belongs, from the landmarks ("where tools execute: f.ts:12"). */
+  fixAt?: string;
 }
 
 /** Product shapes the issue asks plumbline to recognise. */

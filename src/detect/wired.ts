@@ -25,11 +25,18 @@ export function languageFamily(language: string): string {
  *   declare it (a name is looked for only in files of those families: a Python class is not
  *   used by a TypeScript file)
  */
+/** Where declared names are mentioned in product code: name -> [file, line] pairs (comments and definitions' own re-exports excluded). */
+export type Mentions = Map<string, Array<[string, number]>>;
+
+/** Mentions kept per name: enough to relate a name to the loop, bounded for memory. */
+const MAX_MENTIONS = 400;
+
 export function computeWiredNames(
   files: AnalyzedFile[],
   names: Map<string, Set<string>>,
   entries: Set<string>,
   importers: Map<string, Set<string>> = new Map(),
+  mentions?: Mentions,
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
@@ -48,8 +55,13 @@ export function computeWiredNames(
       // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
       if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
       if (text.includes('pub use') || text.includes('export')) {
-        text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, '').replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, '');
+        text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, blank).replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, blank);
       }
+      // line numbers only matter when mentions are wanted, and only when the text was not
+      // rewritten (removed test modules and re-exports would shift them)
+      const lines = !!mentions;
+      let line = 1;
+      let at = 0;
       for (const m of text.matchAll(TOKEN)) {
         if (m.index > 0 && IDENT.test(text[m.index - 1]!)) continue;
         // a name in a comment is a mention, not a use
@@ -59,6 +71,12 @@ export function computeWiredNames(
         const per = counts.get(t) ?? new Map<string, number>();
         per.set(f.path, (per.get(f.path) ?? 0) + 1);
         counts.set(t, per);
+        if (lines) {
+          for (let i = text.indexOf('\n', at); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+          at = m.index;
+          const list = mentions.get(t) ?? mentions.set(t, []).get(t)!;
+          if (list.length < MAX_MENTIONS) list.push([f.path, line]);
+        }
       }
     }
   }
@@ -106,8 +124,13 @@ export function computeWiredNames(
   };
 }
 
+/** Blanks removed text but keeps its line breaks, so line numbers stay true. */
+function blank(s: string): string {
+  return s.replace(/[^\n]/g, '');
+}
+
 /**
- * Removes `#[cfg(test)] mod name { ... }` blocks (brace-matched; braces in strings or comments
+ * Removes `#[cfg(test)] mod name { ... }` blocks (line breaks kept) (brace-matched; braces in strings or comments
  * may end a block early, which only keeps more text). Other `#[cfg(test)]` items are kept.
  */
 export function withoutRustTestModules(text: string): string {
@@ -122,7 +145,7 @@ export function withoutRustTestModules(text: string): string {
       if (c === '{') depth++;
       else if (c === '}') depth--;
     }
-    out += text.slice(last, m.index);
+    out += text.slice(last, m.index) + blank(text.slice(m.index, i));
     last = i;
     re.lastIndex = i;
   }

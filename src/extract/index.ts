@@ -14,7 +14,7 @@ import { extractSyntax } from './syntax.js';
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 14;
+export const EXTRACTOR_VERSION = 18;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {

@@ -1,4 +1,5 @@
-import type { Rubric } from '../rubric/schema.js';
+import type { Rubric, Signal } from '../rubric/schema.js';
+import { phraseStem } from '../rubric/words.js';
 import { TOOL_SHAPE_TEXT } from './tool-shape.js';
 
 /**
@@ -20,7 +21,7 @@ export interface Prefilter {
   source: string;
 }
 
-const CODE_KINDS = new Set(['decl', 'member', 'call', 'string', 'key', 'union', 'test']);
+const CODE_KINDS = new Set(['decl', 'member', 'call', 'string', 'key', 'union', 'test', 'switch']);
 const WILD = '\u0000';
 const MAX_VARIANTS = 4000;
 
@@ -130,14 +131,22 @@ export function stemsOf(pattern: string): string[] | undefined {
 export function buildPrefilter(rubric: Rubric): Prefilter {
   const stems = new Set<string>();
   let always = false;
-  const add = (kinds: string[], pattern: string) => {
-    if (!kinds.some((k) => CODE_KINDS.has(k))) return;
-    const s = stemsOf(pattern);
-    if (!s) always = true;
-    else s.forEach((x) => stems.add(x));
+  const add = (sig: Signal) => {
+    if (!sig.kinds.some((k) => CODE_KINDS.has(k))) return;
+    if (sig.pattern) {
+      const s = stemsOf(sig.pattern);
+      if (!s) always = true;
+      else s.forEach((x) => stems.add(x));
+    }
+    for (const phrase of sig.words ?? []) {
+      const stem = phraseStem(phrase);
+      if (!stem) always = true;
+      else stems.add(stem);
+    }
   };
-  for (const c of rubric.context) for (const s of c.signals) add(s.kinds, s.pattern);
-  for (const p of rubric.primitives) for (const c of p.criteria) for (const s of c.signals) add(s.kinds, s.pattern);
+  for (const c of rubric.context) c.signals.forEach(add);
+  for (const l of Object.values(rubric.landmarks)) l.signals.forEach(add);
+  for (const p of rubric.primitives) for (const c of p.criteria) c.signals.forEach(add);
   // keep only minimal stems: containing a shorter stem adds nothing
   const sorted = [...stems].sort((a, b) => a.length - b.length || a.localeCompare(b));
   const minimal: string[] = [];

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, Query as TSQuery } from '@vscode/tree-sitter-wasm';
-import { FactSink, type FileFacts } from './types.js';
+import { FactSink, type DeclSpan, type FileFacts } from './types.js';
 import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 import { addKeys, addToolDefs } from './lines.js';
 
@@ -53,6 +53,35 @@ interface WalkContext {
   imports: string[];
   entry: boolean;
   line: (n: TSNode) => number;
+  /** Declaration spans for the harness model (src/model). */
+  decls: DeclSpan[];
+  /** Lines of loop statements; assigned to their innermost declaration after the walk. */
+  loops: number[];
+  /** Python: class name -> discriminant literal (`type: Literal["text_delta"]`), for unions of classes. */
+  disc: Map<string, string>;
+  /** Python: `Name = Union[A, B]` unions of class names, resolved after the walk. */
+  classUnions: Array<{ name: string; members: string[]; line: number }>;
+}
+
+/** Records a declaration span (1-based inclusive lines) for the harness model. */
+function span(ctx: WalkContext, n: TSNode, name: string, k: DeclSpan['k'], container?: string): void {
+  const d: DeclSpan = { n: name, k, s: n.startPosition.row + 1, e: n.endPosition.row + 1 };
+  if (container) d.c = container;
+  if (ctx.sink.testRegion) d.t = 1;
+  ctx.decls.push(d);
+}
+
+/** A loop statement: its line, for the loop flag of the enclosing declaration. */
+function loopHandler(n: TSNode, ctx: WalkContext): void {
+  ctx.loops.push(n.startPosition.row + 1);
+}
+
+/** `switch x.y {`, `match tool_name {`: the subject as a `switch` fact. */
+function switchHandler(field: string): Handler {
+  return (n, ctx) => {
+    const subject = calleeOf(n.childForFieldName(field));
+    if (subject) ctx.sink.add('switch', subject, ctx.line(n));
+  };
 }
 
 /** Tool-definition check shared by dict/struct/keyword-argument literals. */
@@ -157,6 +186,14 @@ function inPyClass(n: TSNode): boolean {
   return p?.type === 'block' && p.parent?.type === 'class_definition';
 }
 
+const DISCRIMINANT_FIELDS = new Set(['type', 'kind', 'event', 'tag']);
+
+function pyClassName(n: TSNode): string | undefined {
+  let p = n.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.parent?.childForFieldName('name')?.text;
+}
+
 const PYTHON: Record<string, Handler> = {
   import_statement(n, ctx) {
     for (const c of n.namedChildren) {
@@ -181,8 +218,15 @@ const PYTHON: Record<string, Handler> = {
   class_definition(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
+    span(ctx, n, name, 'c');
     ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
     if (/^Test/.test(name)) ctx.sink.add('test', name, ctx.line(n));
+    for (const st of n.childForFieldName('body')?.namedChildren ?? []) {
+      const a = st?.type === 'expression_statement' ? st.namedChild(0) : null;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left')?.text : undefined;
+      const lit = left && DISCRIMINANT_FIELDS.has(left) ? /^Literal\[\s*["']([^"']+)["']\s*\]$/.exec(a!.childForFieldName('type')?.text ?? '') : null;
+      if (lit) ctx.disc.set(name, lit[1]!);
+    }
     const supers = n.childForFieldName('superclasses')?.text ?? '';
     if (/\b(Enum|StrEnum|IntEnum|Flag)\b/.test(supers)) {
       const values: string[] = [];
@@ -199,7 +243,9 @@ const PYTHON: Record<string, Handler> = {
   function_definition(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
-    ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
+    const inClass = inPyClass(n);
+    span(ctx, n, name, inClass ? 'm' : 'f', inClass ? pyClassName(n) : undefined);
+    ctx.sink.add(inClass ? 'member' : 'decl', name, ctx.line(n));
     if (/^test_?/i.test(name)) ctx.sink.add('test', name, ctx.line(n));
   },
   assignment(n, ctx) {
@@ -241,9 +287,14 @@ const PYTHON: Record<string, Handler> = {
   subscript(n, ctx) {
     const value = n.childForFieldName('value');
     const subs = n.childrenForFieldName('subscript');
-    if (value?.text === 'Literal') {
+    if (value?.text === 'Union' && n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.type === 'identifier') {
+      ctx.classUnions.push({ name: n.parent.childForFieldName('left')!.text, members: subs.filter((x) => x?.type === 'identifier').map((x) => x!.text), line: ctx.line(n) });
+    } else if (value?.text === 'Literal') {
       const vals = subs.filter((s) => s?.type === 'string').map((s) => stringValue(s!)).filter((x): x is string => !!x);
-      if (vals.length >= 2) ctx.sink.add('union', vals.join('|'), ctx.line(n));
+      // `EventType = Literal["a", "b"]` names its union, like a TypeScript type alias
+      const target = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+      const name = target?.type === 'identifier' ? `${target.text}:` : '';
+      if (vals.length >= 2) ctx.sink.add('union', `${name}${vals.join('|')}`, ctx.line(n));
     } else if (subs.length === 1 && subs[0]?.type === 'string') {
       const k = stringValue(subs[0]);
       if (k && /^[A-Za-z_][\w-]*$/.test(k)) ctx.sink.add('key', k, ctx.line(n));
@@ -255,6 +306,9 @@ const PYTHON: Record<string, Handler> = {
     const v = stringValue(n);
     if (v) ctx.sink.add('string', v, ctx.line(n));
   },
+  while_statement: loopHandler,
+  for_statement: loopHandler,
+  match_statement: switchHandler('subject'),
   if_statement(n, ctx) {
     if (/^__name__\s*==\s*["']__main__["']$/.test(n.childForFieldName('condition')?.text ?? '')) ctx.entry = true;
   },
@@ -283,13 +337,19 @@ const RUST: Record<string, Handler> = {
   function_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
-    const inImpl = n.parent?.type === 'declaration_list' && (n.parent.parent?.type === 'impl_item' || n.parent.parent?.type === 'trait_item');
+    const owner = n.parent?.type === 'declaration_list' ? n.parent.parent : null;
+    const inImpl = owner?.type === 'impl_item' || owner?.type === 'trait_item';
+    span(ctx, n, name, inImpl ? 'm' : 'f', inImpl ? rustOwnerName(owner!) : undefined);
     if (inImpl) ctx.sink.add('member', name, ctx.line(n));
     ctx.sink.add('decl', name, ctx.line(n));
     if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) ctx.sink.add('test', name, ctx.line(n));
     if (name === 'main' && n.parent?.type === 'source_file') ctx.entry = true;
   },
   function_signature_item: methodHandler,
+  loop_expression: loopHandler,
+  while_expression: loopHandler,
+  for_expression: loopHandler,
+  match_expression: switchHandler('value'),
   struct_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (name) ctx.sink.add('decl', name, ctx.line(n));
@@ -335,6 +395,12 @@ const RUST: Record<string, Handler> = {
     if (path && (path.type === 'identifier' || path.type === 'scoped_identifier') && path.text !== 'derive' && path.text !== 'cfg' && path.text !== 'allow') ctx.sink.add('call', path.text.replace(/::/g, '.'), ctx.line(n));
   },
 };
+/** `impl Foo`, `impl Trait for Foo`, `trait Foo`: the type name (generics dropped). */
+function rustOwnerName(owner: TSNode): string | undefined {
+  const t = owner.childForFieldName(owner.type === 'trait_item' ? 'name' : 'type');
+  return t?.text.replace(/<[\s\S]*$/, '').split('::').pop();
+}
+
 function declName(n: TSNode, ctx: WalkContext): void {
   const name = n.childForFieldName('name')?.text;
   if (name) ctx.sink.add('decl', name, ctx.line(n));
@@ -360,10 +426,19 @@ const GO: Record<string, Handler> = {
   function_declaration(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
+    span(ctx, n, name, 'f');
     ctx.sink.add('decl', name, ctx.line(n));
     if (/^(Test|Benchmark|Fuzz)[A-Z_]/.test(name)) ctx.sink.add('test', name, ctx.line(n));
   },
-  method_declaration: methodHandler,
+  method_declaration(n, ctx) {
+    methodHandler(n, ctx);
+    const name = n.childForFieldName('name')?.text;
+    const recv = n.childForFieldName('receiver')?.text.match(/([A-Za-z_]\w*)(?:\[[^\]]*\])?\s*\)$/)?.[1];
+    if (name) span(ctx, n, name, 'm', recv);
+  },
+  for_statement: loopHandler,
+  expression_switch_statement: switchHandler('value'),
+  type_switch_statement: switchHandler('value'),
   type_spec(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (name) ctx.sink.add('decl', name, ctx.line(n));
@@ -441,7 +516,7 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
   const tree = parser.parse(relevant ? maskIrrelevant(lang, text, relevant) : text);
   if (!tree) return { facts: [], imports: [], parsed: false };
   const sink = new FactSink();
-  const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), line: (n) => n.startPosition.row + 1 };
+  const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), line: (n) => n.startPosition.row + 1, decls: [], loops: [], disc: new Map(), classUnions: [] };
   const handlers = HANDLERS[lang];
   const commentRows: Array<[number, number, number, number]> = [];
   // one query per language captures only the node types a handler wants (plus comments and Rust
@@ -484,7 +559,21 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
     });
     addToolDefs(sink, lines);
   }
-  return { facts: sink.facts, imports: ctx.imports, entry: ctx.entry, parsed: true };
+  markLoops(ctx.decls, ctx.loops);
+  for (const u of ctx.classUnions) {
+    const values = u.members.map((m) => ctx.disc.get(m)).filter((v): v is string => !!v);
+    if (values.length >= 2) sink.add('union', `${u.name}:${values.join('|')}`, u.line);
+  }
+  return { facts: sink.facts, imports: ctx.imports, entry: ctx.entry, parsed: true, decls: ctx.decls };
+}
+
+/** Sets `loop` on the innermost function or method span holding each loop line. */
+export function markLoops(decls: DeclSpan[], loops: number[]): void {
+  for (const line of loops) {
+    let best: DeclSpan | undefined;
+    for (const d of decls) if (d.k !== 'c' && d.s <= line && line <= d.e && (!best || d.e - d.s < best.e - best.s)) best = d;
+    if (best) best.loop = 1;
+  }
 }
 
 const KEEP_ALWAYS: Record<SyntaxLanguage, RegExp> = {

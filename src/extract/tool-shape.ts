@@ -5,7 +5,7 @@
  */
 export const TOOL_SCHEMA_KEYS = [
   'parameters', 'input_schema', 'inputSchema', 'schema', 'parametersJsonSchema', 'argsSchema', 'args_schema',
-  'args', 'inputs', 'params', 'jsonSchema', 'zodSchema',
+  'args', 'inputs', 'params', 'jsonSchema', 'zodSchema', 'properties',
 ] as const;
 
 const alternation = TOOL_SCHEMA_KEYS.join('|');

@@ -26,8 +26,32 @@ export interface FileFacts {
   /** True when the file is an entry point by its content (`__main__` guard, `package main`, `fn main`). */
   entry?: boolean;
   parsed: boolean;
+  /**
+   * Declarations with their spans (functions, methods, closures assigned to names, classes),
+   * in source order. The harness model (src/model) finds each call's enclosing declaration from
+   * these spans; no syntax tree is kept.
+   */
+  decls?: DeclSpan[];
   /** `plumbline-ignore <primitive-id> -- <reason>` comments: primitive id, reason ('' when missing), line. */
   suppress?: Array<{ id: string; reason: string; line: number }>;
+}
+
+/**
+ * A declaration's span, compact because it is cached with the facts.
+ * - `n`: name; `k`: `f` function or closure assigned to a name, `m` method (or a function-valued
+ *   property of an object literal), `c` class / struct / impl / interface (a container);
+ * - `s`, `e`: first and last line (1-based, inclusive); `c`: container name for methods;
+ * - `loop`: 1 when the body has a loop statement of its own (for / while / loop), not counting
+ *   nested declarations; `t`: 1 in a test region.
+ */
+export interface DeclSpan {
+  n: string;
+  k: 'f' | 'm' | 'c';
+  s: number;
+  e: number;
+  c?: string;
+  loop?: 1;
+  t?: 1;
 }
 
 /** Collects facts with per-file de-duplication (same kind, value and line once). */

@@ -10,7 +10,7 @@ const tsc: typeof ts = createRequire(createRequire(import.meta.url).resolve('ts-
 
 // The compiler's namespace exports are getters: read each once, not once per node.
 const { SyntaxKind: SK, ScriptKind, ScriptTarget, createSourceFile, forEachChild, isAwaitExpression, isCallExpression, isElementAccessExpression, isExternalModuleReference, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertySignature, isStringLiteral, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode } = tsc;
-import { FactSink, type FileFacts } from './types.js';
+import { FactSink, type DeclSpan, type FileFacts } from './types.js';
 import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 
 /**
@@ -109,8 +109,76 @@ export function extractTypeScript(path: string, text: string): FileFacts {
     }
   };
 
-  const visit = (node: ts.Node): void => {
+  // declarations with spans, and the stack of those the walk is inside (for loop flags)
+  const decls: DeclSpan[] = [];
+  const open: DeclSpan[] = [];
+  let container: string | undefined;
+  const endLine = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.end).line + 1;
+  const spanOf = (node: ts.Node): DeclSpan | undefined => {
     switch (node.kind) {
+      case SK.FunctionDeclaration: {
+        const n = nameText((node as ts.FunctionDeclaration).name);
+        return n ? { n, k: 'f', s: lineOf(node), e: endLine(node) } : undefined;
+      }
+      case SK.MethodDeclaration:
+      case SK.GetAccessor:
+      case SK.SetAccessor: {
+        const n = nameText((node as ts.MethodDeclaration).name);
+        return n ? { n, k: 'm', s: lineOf(node), e: endLine(node), ...(container ? { c: container } : {}) } : undefined;
+      }
+      case SK.Constructor:
+        return { n: 'constructor', k: 'm', s: lineOf(node), e: endLine(node), ...(container ? { c: container } : {}) };
+      case SK.VariableDeclaration:
+      case SK.PropertyAssignment:
+      case SK.PropertyDeclaration: {
+        const v = node as ts.VariableDeclaration | ts.PropertyAssignment | ts.PropertyDeclaration;
+        const init = v.initializer;
+        if (!init || (init.kind !== SK.ArrowFunction && init.kind !== SK.FunctionExpression)) return undefined;
+        const n = nameText(v.name);
+        if (!n) return undefined;
+        return node.kind === SK.VariableDeclaration ? { n, k: 'f', s: lineOf(node), e: endLine(node) } : { n, k: 'm', s: lineOf(node), e: endLine(node), ...(container ? { c: container } : {}) };
+      }
+      case SK.ClassDeclaration:
+      case SK.ClassExpression: {
+        const n = nameText((node as ts.ClassLikeDeclaration).name);
+        return n ? { n, k: 'c', s: lineOf(node), e: endLine(node) } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    const span = spanOf(node);
+    if (span) {
+      if (sink.testRegion) span.t = 1;
+      decls.push(span);
+      open.push(span);
+      const outer = container;
+      if (span.k === 'c') container = span.n;
+      walk(node);
+      container = outer;
+      open.pop();
+      return;
+    }
+    walk(node);
+  };
+  const walk = (node: ts.Node): void => {
+    switch (node.kind) {
+      case SK.WhileStatement:
+      case SK.DoStatement:
+      case SK.ForStatement:
+      case SK.ForOfStatement:
+      case SK.ForInStatement: {
+        const inner = open[open.length - 1];
+        if (inner && inner.k !== 'c') inner.loop = 1;
+        break;
+      }
+      case SK.SwitchStatement: {
+        const subject = calleeText((node as ts.SwitchStatement).expression);
+        if (subject) sink.add('switch', subject, lineOf(node));
+        break;
+      }
       case SK.ImportDeclaration:
       case SK.ExportDeclaration: {
         const spec = (node as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
@@ -260,6 +328,6 @@ export function extractTypeScript(path: string, text: string): FileFacts {
     }
     if (values.length >= 2) sink.add('union', `${u.name}:${values.join('|')}`, u.line);
   }
-  return { facts: sink.facts, imports, parsed: true };
+  return { facts: sink.facts, imports, parsed: true, decls };
 }
 

@@ -20,6 +20,8 @@ export const EvidenceSchema = z.object({
   strength: z.number().describe('signal weight x reachability x wired-in factors'),
   reachable: z.boolean(),
   wired: z.boolean(),
+  tied: z.boolean().describe('false when the criterion says where evidence must sit and this item sits elsewhere'),
+  relation: z.string().nullable().describe('the relation to the harness model that ties it (tool-path, before-model, loop...)'),
 });
 
 export const ConfidenceSchema = z.enum(['high', 'medium', 'low']);
@@ -33,6 +35,8 @@ export const PrimitiveResultSchema = z.object({
   confidence: ConfidenceSchema,
   severity: SeveritySchema.nullable().describe('gap severity; null when present or not applicable'),
   rationale: z.string(),
+  chain: z.string().optional().describe('call chain from the agent loop to the mechanism'),
+  fixAt: z.string().optional().describe('where the fix belongs, from the harness model'),
   criteria: z.record(z.string(), z.object({ strength: z.number(), min: z.number(), met: z.boolean() })),
   evidence: z.array(EvidenceSchema),
 });
@@ -71,6 +75,18 @@ export const AcceptanceTestSchema = z.object({
   then: z.string(),
 });
 
+const MapPlaceSchema = z.object({ name: z.string(), file: z.string(), line: z.number().int() });
+
+/** The harness map (src/model/map.ts): loop, model calls, tool execution and what is attached to them. */
+export const HarnessMapSchema = z.object({
+  loops: z.array(MapPlaceSchema.extend({ fromEntry: z.array(MapPlaceSchema), hopsToModel: z.number().int(), hopsToTools: z.number().int().nullable() })),
+  modelCalls: z.array(MapPlaceSchema),
+  toolCallReads: z.array(MapPlaceSchema),
+  toolExecution: z.array(MapPlaceSchema),
+  toolDefinitions: z.object({ count: z.number().int(), first: z.array(MapPlaceSchema) }),
+  attached: z.array(MapPlaceSchema.extend({ primitive: z.string(), relation: z.string() })),
+});
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('plumbline'), version: z.string() }),
@@ -94,6 +110,7 @@ export const ReportSchema = z.object({
     summary: z.string(),
     evidence: z.record(z.string(), z.array(EvidenceSchema)),
   }),
+  harness: HarnessMapSchema.describe('the harness model: where the loop, the model calls and tool execution are'),
   applicable: z.boolean().describe('false when the target is not an agent harness'),
   score: z.number().int().min(0).max(100).nullable(),
   summary: z.object({ present: z.number().int(), partial: z.number().int(), absent: z.number().int() }),

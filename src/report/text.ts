@@ -22,7 +22,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   if (!r.applicable) {
     out.push('');
     out.push(c('1', 'Verdict: not an agent harness.'));
-    out.push('No LLM call or agent loop was found, so words such as "session", "permission" or "token" were not read as');
+    out.push('No agent loop (a model call that leads to tool execution) was found, so words such as "session", "permission" or "token" were not read as');
     out.push('harness primitives. All 12 primitives are reported absent and no gaps are scored.');
     return out.join('\n') + '\n';
   }
@@ -34,6 +34,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
     const jr = r.judge?.reviews.find((x) => x.primitive === p.id);
     const j = jr?.judgeVerdict ? `  judge: ${jr.judgeVerdict}${jr.agrees ? '' : c('1;33', ' ≠ disagrees')}${jr.applied ? ' (applied)' : ''}` : '';
     out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(20)} ${p.confidence.padEnd(6)} ${ev ? `${ev.file}:${ev.line}` : ''}${j}`);
+    if (p.chain) out.push(`      ${c('2', p.chain)}`);
   }
   if (r.judge) out.push('', ...judgeText(r, c));
   out.push('');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { phraseSource } from './words.js';
 
 /**
  * The rubric schema: the 12 primitives of PRIMITIVES.md as data (STYLE.md conventions 1-3).
@@ -22,10 +23,11 @@ export type Severity = z.infer<typeof SeveritySchema>;
  * - key: an object/dict literal key; tooldef: an object literal with name + description + schema;
  * - union: a discriminated union (value = the literal discriminant values joined by `|`);
  * - test: the name or title of a test case; path: the file's repository-relative path;
- * - text: any non-comment line (last resort, for config and Markdown files).
+ * - text: any non-comment line (last resort, for config and Markdown files);
+ * - switch: the subject of a switch / match statement (`block.name`, `tool_name`), as a path.
  */
 export const FactKindSchema = z.enum([
-  'import', 'decl', 'member', 'call', 'string', 'key', 'tooldef', 'union', 'test', 'path', 'text',
+  'import', 'decl', 'member', 'call', 'string', 'key', 'tooldef', 'union', 'test', 'path', 'text', 'switch',
 ]);
 export type FactKind = z.infer<typeof FactKindSchema>;
 
@@ -49,18 +51,33 @@ const regexString = z.string().min(1).refine((s) => {
   }
 }, 'not a valid regular expression');
 
+/** A list of word phrases (src/rubric/words.ts syntax), each valid. */
+const phraseList = z.array(z.string().min(1).refine((p) => {
+  try {
+    phraseSource(p);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid phrase')).min(1);
+
 /**
- * One signal: a regular expression matched against *normalized* fact values (lowercase, with
- * `_`, `-` and whitespace removed, so `ToolRegistry`, `tool_registry` and `TOOL-REGISTRY` all read
- * `toolregistry`).
+ * One signal. It matches a fact by `words` (phrases over the fact's words: whole words in
+ * sequence, src/rubric/words.ts) or by `pattern` (a regular expression over the *normalized*
+ * value: lowercase, `_`, `-` and whitespace removed, so `ToolRegistry` and `tool_registry` both
+ * read `toolregistry`); at least one of the two. `notWords` / `exclude` name look-alikes.
  */
 export const SignalSchema = z.strictObject({
   /** Stable id, unique within the primitive; shown in evidence. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'),
   /** Fact kinds this signal matches. */
   kinds: z.array(FactKindSchema).min(1),
+  /** Word phrases: the fact matches when any phrase matches its words. */
+  words: phraseList.optional(),
+  /** Phrases the fact's words must NOT match (look-alikes such as `code verifier`). */
+  notWords: phraseList.optional(),
   /** Regex over the normalized fact value. */
-  pattern: regexString,
+  pattern: regexString.optional(),
   /** Optional regex the normalized value must NOT match (look-alikes). */
   exclude: regexString.optional(),
   /** Contribution to its criterion when wired in and reachable (default 1). */
@@ -71,13 +88,36 @@ export const SignalSchema = z.strictObject({
   languages: z.array(LanguageSchema).optional(),
   /** Short human explanation, shown in `plumbline rubric show`. */
   note: z.string().optional(),
-});
+}).refine((s) => s.words || s.pattern, { message: 'a signal needs words or a pattern' });
 export type Signal = z.infer<typeof SignalSchema>;
+
+/**
+ * Relations of evidence to the harness model's landmarks (src/model), PRIMITIVES.md's "before
+ * tool execution", "in the loop", "before a model call", "used to spawn sub-agents":
+ * - `tool-path`: in a declaration on a call path from the agent loop to tool execution;
+ * - `model-path`: on a call path from the loop to a model call;
+ * - `before-model`: on that path, before the model call (by line in the calling declaration);
+ * - `loop`: in a declaration the loop reaches (or the loop itself);
+ * - `tool-impl`: in a tool implementation (reached from where tools execute) or beside tool definitions;
+ * - `entry`: in a declaration an entry point reaches;
+ * - `loop-module`: in the file of an agent loop or a file it imports (types the loop uses);
+ * - `harness-test`: in a test whose file imports (within three hops, or shares a Go package
+ *   with) code the harness uses: a test of an engine nothing calls does not pin a guardrail.
+ * A declared name is related through the declarations that mention it.
+ */
+export const RelationSchema = z.enum(['tool-path', 'model-path', 'before-model', 'loop', 'tool-impl', 'entry', 'loop-module', 'harness-test']);
+export type Relation = z.infer<typeof RelationSchema>;
 
 /** A criterion: a named group of signals; met when the summed evidence strength reaches `min`. */
 export const CriterionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'),
   description: z.string(),
+  /**
+   * Where the evidence must sit (any of these relations). Evidence tied to none keeps only
+   * `weights.untied` of its strength, and a criterion with `where` is met only with at least
+   * one tied item: a name tied to nothing never makes a primitive present by itself.
+   */
+  where: z.array(RelationSchema).min(1).optional(),
   /** Strength needed to meet the criterion (sum over distinct signals of their best evidence). */
   min: z.number().positive().default(1),
   signals: z.array(SignalSchema).min(1),
@@ -110,12 +150,31 @@ export const PrimitiveSchema = z.strictObject({
   }),
   /** Upgrade-path phase id (see `phases`). */
   phase: z.string(),
+  /** Where the fix belongs when the primitive is absent: the landmark the report points at. */
+  fixAt: z.enum(['loop', 'model-call', 'tool-exec', 'tool-def', 'entry']).optional(),
   /** How to close the gap. */
   fix: z.string(),
   /** The test that would confirm the fix. */
   acceptance: z.strictObject({ name: z.string(), given: z.string(), then: z.string() }),
 });
 export type Primitive = z.infer<typeof PrimitiveSchema>;
+
+/** Landmark ids of the harness model. */
+export const LandmarkIdSchema = z.enum(['model-call', 'tool-call-read', 'tool-exec', 'tool-def']);
+export type LandmarkId = z.infer<typeof LandmarkIdSchema>;
+
+/**
+ * Landmarks as data: each a description and signals (same matching as criteria).
+ * - model-call: where the language model is called;
+ * - tool-call-read: where the model's tool calls are read (tool_use, tool_calls, function calls);
+ * - tool-exec: where a tool implementation is executed (registry lookup then call, a switch
+ *   over tool names, execute/run/invoke on a tool object);
+ * - tool-def: tool definitions.
+ */
+export const LandmarksSchema = z.strictObject(Object.fromEntries(LandmarkIdSchema.options.map((id) => [id, z.strictObject({
+  description: z.string(),
+  signals: z.array(SignalSchema).min(1),
+})])) as Record<LandmarkId, z.ZodObject<{ description: z.ZodString; signals: z.ZodArray<typeof SignalSchema> }>>);
 
 export const PhaseSchema = z.strictObject({ id: z.string(), title: z.string(), goal: z.string() });
 export type Phase = z.infer<typeof PhaseSchema>;
@@ -132,7 +191,11 @@ export const RubricSchema = z
       unreachable: z.number().min(0).max(1),
       /** Factor for a declaration whose name no other non-test code references (0..1). */
       unwired: z.number().min(0).max(1),
+      /** Factor for evidence of a criterion with `where` that sits in none of its relations (0..1). */
+      untied: z.number().min(0).max(1).default(0.25),
     }),
+    /** The harness model's landmarks (src/model): what a model call, a tool execution... looks like. */
+    landmarks: LandmarksSchema,
     /** Repository-level context: is there an LLM, an agent loop, mutating tools, sub-agents... */
     context: z.array(CriterionSchema.extend({ id: ContextFlagSchema })),
     /** Upgrade-path phases, in order. */

@@ -63,14 +63,14 @@ export function score(rubric: Rubric, context: Context, detections: Detection[])
       severity = g.severity;
       findings.push({
         id: p.id, ruleId: `plumbline/${p.id}`, title: p.title, verdict: d.verdict, severity,
-        message: d.verdict === 'absent' ? `${p.title} is missing. ${p.why}` : `${p.title} is only partly in place. ${d.rationale}`,
+        message: `${d.verdict === 'absent' ? `${p.title} is missing. ${p.why}` : `${p.title} is only partly in place. ${d.rationale}`}${d.fixAt ? ` The fix belongs ${d.fixAt}.` : ''}`,
         severityReason: g.reason,
         evidence: d.evidence.map((e) => e.id), fix: p.fix, phase: p.phase, fingerprint: findingFingerprint(p.id, d.verdict, severity), order, tier: p.tier,
       });
     }
     primitives.push({
       id: p.id, title: p.title, tier: p.tier, verdict: d.verdict, confidence: d.confidence, severity,
-      rationale: d.rationale, criteria: d.criteria, evidence: d.evidence,
+      rationale: d.rationale, ...(d.chain ? { chain: d.chain } : {}), ...(d.fixAt ? { fixAt: d.fixAt } : {}), criteria: d.criteria, evidence: d.evidence,
     });
   });
   findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.tier - b.tier || a.order - b.order);

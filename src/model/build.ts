@@ -1,0 +1,317 @@
+import type { AnalyzedFile } from '../extract/index.js';
+import type { Reachability } from '../detect/reachability.js';
+import type { LandmarkId, Rubric } from '../rubric/schema.js';
+import { compileSignal, matchSignals } from '../detect/match.js';
+import { languageFamily } from '../detect/wired.js';
+import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
+
+/**
+ * Builds the harness model (issue 11) from the facts of every analysed file:
+ * 1. declarations with spans (front ends' `decls`) plus one module node per file;
+ * 2. a syntax-level call graph: each `call` fact gets its enclosing declaration as caller; the
+ *    callee's last name is resolved in the same file, then in the files it imports (same folder
+ *    for Go packages), then anywhere in the language family when at most `MAX_CANDIDATES`
+ *    declarations carry the name. Method calls on other objects are resolved by member name
+ *    alone: an over-approximation, bounded by that cap (a name declared in many places, such as
+ *    `run` or `execute`, resolves to nothing rather than to everything);
+ * 3. landmarks from the rubric's `landmarks` signals (model calls, tool-call reads, tool
+ *    execution, tool definitions), each placed in its enclosing declaration;
+ * 4. the agent loop: declarations that reach a model call and tool execution in the fewest hops;
+ * 5. the relation sets the rubric's criteria use (`where`).
+ * Test code takes no part in the graph. Cost: linear in facts plus a bounded BFS.
+ */
+const MAX_CANDIDATES = 4;
+/** Hops searched from a loop candidate to a landmark, and from the loop outwards. */
+const LANDMARK_HOPS = 3;
+const FROM_LOOP_HOPS = 6;
+const MAX_LOOPS = 6;
+
+/** HTTP client calls that carry a model request when the file names a model endpoint. */
+const HTTP_CALL = /(?:^|\.)(?:fetch|post|request|urlopen|Do|send|create)$/;
+/** Method names of tool implementations (`execute` of a tool object, `_run` of a tool class). */
+const TOOL_METHOD = /^_?(?:execute|run|arun|call|invoke|ainvoke|handle|forward|func|handler|__call__)$/i;
+
+/** Constructor method names: TypeScript/JavaScript, Python, and Rust's conventional `new`. */
+const CONSTRUCTOR = /^(?:constructor|__init__|new)$/;
+
+/** The innermost function or method span strictly holding `d` (sorted `list`), if any. */
+function enclosingOf(list: ModelDecl[], d: ModelDecl): number | undefined {
+  let best: ModelDecl | undefined;
+  for (const o of list) {
+    if (o.start > d.start) break;
+    if (o !== d && o.start <= d.start && o.end >= d.end && (o.start < d.start || o.end > d.end) && (!best || o.start >= best.start)) best = o;
+  }
+  return best?.id;
+}
+
+const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
+
+export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): HarnessModel {
+  const decls: ModelDecl[] = [];
+  const spansByFile = new Map<string, ModelDecl[]>();
+  const moduleOf = new Map<string, number>();
+  const fileByPath = new Map<string, AnalyzedFile>();
+  const byName = new Map<string, number[]>();
+  for (const f of files) {
+    if (!f.facts.parsed || (f.language !== 'typescript' && f.language !== 'javascript' && f.language !== 'python' && f.language !== 'rust' && f.language !== 'go')) continue;
+    fileByPath.set(f.path, f);
+    const family = languageFamily(f.language);
+    const test = f.role === 'test';
+    const mod: ModelDecl = { id: decls.length, file: f.path, name: f.path.slice(f.path.lastIndexOf('/') + 1), kind: 'module', start: 1, end: Number.MAX_SAFE_INTEGER, loop: false, test, family };
+    decls.push(mod);
+    moduleOf.set(f.path, mod.id);
+    const list: ModelDecl[] = [];
+    for (const d of f.facts.decls ?? []) {
+      const md: ModelDecl = { id: decls.length, file: f.path, name: d.n, kind: d.k, start: d.s, end: d.e, container: d.c, loop: d.loop === 1, test: test || d.t === 1, family };
+      decls.push(md);
+      if (md.kind !== 'c') list.push(md);
+      if (!md.test && md.kind !== 'c') (byName.get(d.n) ?? byName.set(d.n, []).get(d.n)!).push(md.id);
+    }
+    list.sort((a, b) => a.start - b.start || b.end - a.end);
+    spansByFile.set(f.path, list);
+  }
+
+  const enclosing = (file: string, line: number): number => {
+    const list = spansByFile.get(file);
+    if (!list) return moduleOf.get(file) ?? -1;
+    // the innermost span holding the line is the holding span that starts last
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.start <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (list[i]!.end >= line) return list[i]!.id;
+    return moduleOf.get(file)!;
+  };
+  const declaredAt = (file: string, line: number, name: string): number | undefined => {
+    for (const d of spansByFile.get(file) ?? []) if (d.start === line && d.name === name) return d.id;
+    return undefined;
+  };
+
+  // ---- call graph ----
+  const importsOf = new Map<string, Set<string>>();
+  for (const [to, froms] of reach.importers) for (const from of froms) (importsOf.get(from) ?? importsOf.set(from, new Set()).get(from)!).add(to);
+  const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
+  const resolve = (file: string, family: string, callee: string, caller: ModelDecl): number[] => {
+    const parts = callee.split('.');
+    const name = parts[parts.length - 1]!;
+    const all = byName.get(name) ?? constructorsOf(name);
+    if (!all) return [];
+    const fam = all.filter((id) => decls[id]!.family === family);
+    if (!fam.length) return [];
+    const recv = parts.length > 1 ? parts[parts.length - 2]! : '';
+    const same = fam.filter((id) => decls[id]!.file === file);
+    if (recv && SELF.has(recv)) {
+      // the caller's own class first; overrides in subclasses elsewhere join it while the name stays rare
+      if (fam.length <= MAX_CANDIDATES) return fam;
+      const own = same.filter((id) => decls[id]!.container === caller.container);
+      if (own.length) return own;
+      if (same.length) return same;
+    } else if (same.length && (!recv || same.length <= MAX_CANDIDATES)) return same;
+    const imported = importsOf.get(file);
+    const dir = family === 'go' ? dirOf(file) : undefined;
+    const near = fam.filter((id) => imported?.has(decls[id]!.file) || (dir !== undefined && dirOf(decls[id]!.file) === dir));
+    if (near.length && near.length <= MAX_CANDIDATES) return near;
+    return fam.length <= MAX_CANDIDATES ? fam : [];
+  };
+  // `new Task(...)` / `Task(...)`: a class name resolves to its constructor
+  const ctorsByClass = new Map<string, number[]>();
+  for (const d of decls) if (d.kind === 'm' && d.container && !d.test && CONSTRUCTOR.test(d.name)) (ctorsByClass.get(d.container) ?? ctorsByClass.set(d.container, []).get(d.container)!).push(d.id);
+  const constructorsOf = (name: string) => ctorsByClass.get(name);
+  const edges: CallEdge[][] = decls.map(() => []);
+  // a function declared inside another (a closure, an inline callback) runs on its behalf
+  for (const list of spansByFile.values()) {
+    for (const d of list) {
+      if (d.test) continue;
+      const outer = enclosingOf(list, d);
+      if (outer !== undefined) edges[outer]!.push({ to: d.id, line: d.start });
+    }
+  }
+  for (const f of fileByPath.values()) {
+    if (f.role !== 'source') continue;
+    const family = languageFamily(f.language);
+    for (const fact of f.facts.facts) {
+      if (fact.k !== 'call' || fact.t) continue;
+      const from = enclosing(f.path, fact.l);
+      if (from < 0) continue;
+      for (const to of resolve(f.path, family, fact.v, decls[from]!)) if (to !== from || decls[to]!.kind !== 'module') edges[from]!.push({ to, line: fact.l });
+    }
+  }
+
+  // ---- landmarks ----
+  const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [] };
+  const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => l.signals.map((s) => compileSignal('landmark', id, s)));
+  const productFiles = files.filter((f) => f.role === 'source' && fileByPath.has(f.path));
+  for (const h of matchSignals(signals, productFiles)) {
+    if (h.testRegion) continue;
+    const decl = (h.kind === 'decl' || h.kind === 'member' ? declaredAt(h.file.path, h.line, h.value) : undefined) ?? enclosing(h.file.path, h.line);
+    if (decl < 0) continue;
+    sites[h.sig.criterion as LandmarkId].push({ landmark: h.sig.criterion as LandmarkId, file: h.file.path, line: h.line, value: h.value, decl });
+  }
+  // a model endpoint named at a file's top level (`const API_URL = ".../chat/completions"`):
+  // the functions of that file that make HTTP calls are the model-call sites
+  const endpointFiles = new Set(sites['model-call'].filter((x) => decls[x.decl]!.kind === 'module').map((x) => x.file));
+  if (endpointFiles.size) {
+    sites['model-call'] = sites['model-call'].filter((x) => decls[x.decl]!.kind !== 'module');
+    for (const file of endpointFiles) {
+      for (const fact of fileByPath.get(file)!.facts.facts) {
+        if (fact.k !== 'call' || fact.t || !HTTP_CALL.test(fact.v)) continue;
+        const decl = enclosing(file, fact.l);
+        if (decl >= 0 && decls[decl]!.kind !== 'module') sites['model-call'].push({ landmark: 'model-call', file, line: fact.l, value: fact.v, decl });
+      }
+    }
+  }
+  for (const list of Object.values(sites)) list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+
+  // ---- loops: fewest hops to a model call and to tool execution ----
+  const reverse: number[][] = decls.map(() => []);
+  edges.forEach((list, from) => list.forEach((e) => reverse[e.to]!.push(from)));
+  const distTo = (targets: Iterable<number>, maxHops: number): Map<number, number> => {
+    const dist = new Map<number, number>();
+    let frontier: number[] = [];
+    for (const t of targets) if (!dist.has(t)) { dist.set(t, 0); frontier.push(t); }
+    for (let hop = 1; hop <= maxHops && frontier.length; hop++) {
+      const next: number[] = [];
+      for (const n of frontier) for (const p of reverse[n]!) if (!dist.has(p)) { dist.set(p, hop); next.push(p); }
+      frontier = next;
+    }
+    return dist;
+  };
+  const modelDecls = new Set(sites['model-call'].map((s) => s.decl));
+  const execDecls = new Set(sites['tool-exec'].map((s) => s.decl));
+  const readDecls = new Set(sites['tool-call-read'].map((s) => s.decl));
+  const toModel = distTo(modelDecls, LANDMARK_HOPS);
+  const toExec = distTo(execDecls.size ? execDecls : readDecls, LANDMARK_HOPS);
+  const recursive = (id: number) => edges[id]!.some((e) => e.to === id);
+  const candidates: Array<LoopInfo & { score: number }> = [];
+  for (const [id, dm] of toModel) {
+    const d = decls[id]!;
+    if (d.test || d.kind === 'c') continue;
+    const dt = toExec.get(id);
+    if (dt === undefined && (execDecls.size || readDecls.size)) continue;
+    const score = dm + (dt ?? 0) - (d.loop || recursive(id) ? 1 : 0) + (d.kind === 'module' ? 1 : 0);
+    candidates.push({ decl: id, toModel: dm, toTools: dt ?? null, score });
+  }
+  candidates.sort((a, b) => a.score - b.score || decls[a.decl]!.file.localeCompare(decls[b.decl]!.file) || decls[a.decl]!.start - decls[b.decl]!.start);
+  // a file's top level is a loop only when no function qualifies
+  const pool = candidates.some((c) => decls[c.decl]!.kind !== 'module') ? candidates.filter((c) => decls[c.decl]!.kind !== 'module') : candidates;
+  const best = pool[0]?.score;
+  const loops: LoopInfo[] = pool
+    .filter((c) => c.score === best || (c.score <= best! + 1 && (decls[c.decl]!.loop || recursive(c.decl))))
+    .slice(0, MAX_LOOPS)
+    .map(({ decl, toModel: m, toTools: t }) => ({ decl, toModel: m, toTools: t }));
+
+  // ---- relation sets ----
+  const forward = (starts: Iterable<number>, maxHops: number, parent?: Map<number, number>): Map<number, number> => {
+    const dist = new Map<number, number>();
+    let frontier: number[] = [];
+    for (const s of starts) if (!dist.has(s)) { dist.set(s, 0); frontier.push(s); }
+    for (let hop = 1; hop <= maxHops && frontier.length; hop++) {
+      const next: number[] = [];
+      for (const n of frontier) {
+        for (const e of edges[n]!) {
+          if (dist.has(e.to)) continue;
+          dist.set(e.to, hop);
+          parent?.set(e.to, n);
+          next.push(e.to);
+        }
+      }
+      frontier = next;
+    }
+    return dist;
+  };
+  const parent = new Map<number, number>();
+  const fromLoop = forward(loops.map((l) => l.decl), FROM_LOOP_HOPS, parent);
+  const reachModel = distTo(modelDecls, FROM_LOOP_HOPS);
+  const reachExec = distTo(execDecls.size ? execDecls : readDecls, FROM_LOOP_HOPS);
+  const toolPath = new Set([...fromLoop.keys()].filter((id) => reachExec.has(id)));
+  const modelPath = new Set([...fromLoop.keys()].filter((id) => reachModel.has(id)));
+  const hopLine = new Map<number, number>();
+  for (const id of modelPath) {
+    const dm = reachModel.get(id)!;
+    let line = Infinity;
+    if (dm === 0) for (const s of sites['model-call']) if (s.decl === id) line = Math.min(line, s.line);
+    for (const e of edges[id]!) if (reachModel.get(e.to) === dm - 1) line = Math.min(line, e.line);
+    if (line < Infinity) hopLine.set(id, line);
+  }
+  const beforeStarts: number[] = [];
+  for (const id of modelPath) {
+    const hop = hopLine.get(id);
+    if (hop !== undefined) for (const e of edges[id]!) if (e.line < hop) beforeStarts.push(e.to);
+  }
+  const beforeModel = new Set(forward(beforeStarts, 2).keys());
+  const defFiles = new Set(sites['tool-def'].map((s) => s.file));
+  // tool implementations: what tool execution reaches, the declarations that build tool
+  // definitions, and tool-shaped methods (execute, run, call...) in files that define tools
+  // (the callees at each execution site, not the declaration that holds it: that is often the loop)
+  const implStarts = new Set<number>(sites['tool-def'].map((s) => s.decl).filter((id) => decls[id]!.kind !== 'module'));
+  for (const site of sites['tool-exec']) for (const e of edges[site.decl]!) if (e.line === site.line) implStarts.add(e.to);
+  for (const d of decls) if (!d.test && d.kind === 'm' && defFiles.has(d.file) && TOOL_METHOD.test(d.name)) implStarts.add(d.id);
+  const toolImpl = new Set(forward(implStarts, 4).keys());
+  // functions handed to tool definitions as values are not calls: the other declarations of a
+  // file that defines tools count as tool code, unless they are the loop or lead to the model
+  const loopIds = new Set(loops.map((l) => l.decl));
+  for (const d of decls) if (!d.test && d.kind !== 'module' && d.kind !== 'c' && defFiles.has(d.file) && !loopIds.has(d.id) && !modelPath.has(d.id)) toolImpl.add(d.id);
+  const entryFiles = new Set(reach.entries);
+  const entries = decls.filter((d) => entryFiles.has(d.file) && (d.kind === 'module' || d.name === 'main' || d.name === 'run')).map((d) => d.id);
+  const entryParent = new Map<number, number>();
+  const fromEntry = new Set(forward(entries, 10, entryParent).keys());
+
+  const usedFiles = new Set<string>();
+  for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (decls[id]!.kind !== 'module' || fromLoop.has(id)) usedFiles.add(decls[id]!.file);
+  const testsHarness = (file: string): boolean => {
+    if (usedFiles.has(file)) return true;
+    const dir = dirOf(file);
+    if (file.endsWith('.go')) for (const f of usedFiles) if (dirOf(f) === dir) return true;
+    let frontier = [file];
+    const seen = new Set(frontier);
+    for (let hop = 0; hop < 3 && frontier.length; hop++) {
+      const next: string[] = [];
+      for (const f of frontier) for (const t of importsOf.get(f) ?? []) {
+        if (usedFiles.has(t)) return true;
+        if (!seen.has(t)) { seen.add(t); next.push(t); }
+      }
+      frontier = next;
+    }
+    return false;
+  };
+
+  const loopModules = new Set<string>();
+  for (const l of loops) {
+    const f = decls[l.decl]!.file;
+    loopModules.add(f);
+    for (const t of importsOf.get(f) ?? []) loopModules.add(t);
+  }
+  const callers = new Map<number, Array<[number, number]>>();
+  edges.forEach((list, from) => list.forEach((e) => (callers.get(e.to) ?? callers.set(e.to, []).get(e.to)!).push([from, e.line])));
+  const callersOf = (id: number) => callers.get(id) ?? [];
+  const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
+
+  return { decls, edges, sites, loops, fromLoop, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
+}
+
+/**
+ * The call chain from a loop to a declaration, as `name (file:line)` steps, using the BFS
+ * parents of `fromLoop`; empty when the declaration is not reachable from a loop.
+ */
+export function chainTo(model: HarnessModel, id: number): ModelDecl[] {
+  if (!model.fromLoop.has(id)) return [];
+  const out: ModelDecl[] = [];
+  for (let cur: number | undefined = id; cur !== undefined && out.length < 12; cur = model.parent.get(cur)) out.unshift(model.decls[cur]!);
+  return out;
+}
+
+/** The call chain from an entry point to a declaration (empty when no entry reaches it). */
+export function entryChainTo(model: HarnessModel, id: number): ModelDecl[] {
+  if (!model.fromEntry.has(id)) return [];
+  const out: ModelDecl[] = [];
+  for (let cur: number | undefined = id; cur !== undefined && out.length < 12; cur = model.entryParent.get(cur)) out.unshift(model.decls[cur]!);
+  return out;
+}
+
+/** `name (file:line)` for a declaration (module nodes read `file (top level)`). */
+export function declLabel(d: ModelDecl): string {
+  return d.kind === 'module' ? `${d.file} (top level)` : `${d.container && d.kind === 'm' ? `${d.container}.` : ''}${d.name} (${d.file}:${d.start})`;
+}

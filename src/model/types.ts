@@ -1,0 +1,95 @@
+import type { LandmarkId } from '../rubric/schema.js';
+
+/**
+ * The harness model (issue 11; STYLE.md "model" stage): names, spans and edges, never syntax
+ * trees. Built from the facts of every front end, so it is the same for TypeScript, Python,
+ * Rust and Go.
+ */
+
+/** A declaration node of the call graph. Module nodes stand for a file's top-level code. */
+export interface ModelDecl {
+  /** Index in `HarnessModel.decls`. */
+  id: number;
+  file: string;
+  name: string;
+  /** `f` function, `m` method, `c` class/struct (never a caller), `module` a file's top level. */
+  kind: 'f' | 'm' | 'c' | 'module';
+  /** First and last line, 1-based inclusive (a module spans its file). */
+  start: number;
+  end: number;
+  /** Class / impl / receiver type of a method. */
+  container?: string;
+  /** The body has a loop statement of its own. */
+  loop: boolean;
+  /** In a test file or test region. */
+  test: boolean;
+  family: string;
+}
+
+/** A call-graph edge: `from` calls `to` at `line` (in `from`'s file). */
+export interface CallEdge {
+  to: number;
+  line: number;
+}
+
+/** A landmark site: a fact that matched a landmark signal, with its enclosing declaration. */
+export interface Site {
+  landmark: LandmarkId;
+  file: string;
+  line: number;
+  /** The matched fact's value (e.g. `this.client.messages.create`). */
+  value: string;
+  /** Enclosing declaration id (a module node for top-level code). */
+  decl: number;
+}
+
+/** Why a declaration was chosen as an agent loop. */
+export interface LoopInfo {
+  decl: number;
+  /** Call-graph hops from the loop to a model call and to tool execution (0 = itself). */
+  toModel: number;
+  toTools: number | null;
+}
+
+/**
+ * The model of one repository.
+ * - `loops`: the agent loop(s): declarations that call the model and reach tool execution, with
+ *   the fewest hops (a loop statement or recursion breaks ties);
+ * - `fromLoop`: declarations reachable from a loop (hops), with BFS parents for chains;
+ * - `toolPath` / `modelPath`: the declarations reachable from a loop that reach tool execution /
+ *   a model call;
+ * - `hopLine`: for a model-path declaration, the first line that leads to the model call;
+ * - `beforeModel`: declarations called from a model-path declaration before that line;
+ * - `toolImpl`: tool implementations (reached from tool execution) and declarations in files
+ *   that define tools;
+ * - `fromEntry`: declarations reachable from entry points.
+ */
+export interface HarnessModel {
+  decls: ModelDecl[];
+  edges: CallEdge[][];
+  sites: Record<LandmarkId, Site[]>;
+  loops: LoopInfo[];
+  fromLoop: Map<number, number>;
+  parent: Map<number, number>;
+  toolPath: Set<number>;
+  modelPath: Set<number>;
+  hopLine: Map<number, number>;
+  beforeModel: Set<number>;
+  toolImpl: Set<number>;
+  fromEntry: Set<number>;
+  /** BFS parents of `fromEntry`, for entry -> loop chains. */
+  entryParent: Map<number, number>;
+  entries: number[];
+  /** Files of the agent loops and the files they import. */
+  loopModules: Set<string>;
+  /** Callers of a declaration: [caller id, line of the call]. */
+  callersOf(id: number): Array<[number, number]>;
+  /** Methods declared in `file` whose container is `name` (a class, struct or impl). */
+  methodsOf(file: string, name: string): number[];
+  /** True when a test file imports (within three hops, or shares a Go package with) a file whose code the harness uses. */
+  testsHarness(file: string): boolean;
+  /** Innermost function or method (or the module node) holding `line` of `file`; -1 for an unknown file. */
+  enclosing(file: string, line: number): number;
+  /** Declarations declared at `line` of `file` with that name (decl/member facts). */
+  declaredAt(file: string, line: number, name: string): number | undefined;
+}

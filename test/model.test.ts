@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'vitest';
+import { phrasesRegex, phraseStem, wordsOf } from '../src/rubric/words.js';
+import { cli, fixture, run } from './helpers.js';
+
+// Word-aware matching and the harness model (issue 11): whole words, landmarks, the loop, the map.
+describe('word-aware matching', () => {
+  test('identifiers split into words across naming conventions and acronyms', () => {
+    expect(wordsOf('hasToolUsageChanged')).toBe('has tool usage changed');
+    expect(wordsOf('code_verifier')).toBe('code verifier');
+    expect(wordsOf('HTTPServerError')).toBe('http server error');
+    expect(wordsOf('MAX_AGENT_LOOPS')).toBe('max agent loops');
+    expect(wordsOf('this.api.createMessage')).toBe('this . api . create message');
+    expect(wordsOf('api::client::stream_message')).toBe('api . client . stream message');
+    expect(wordsOf('--resume')).toBe('resume');
+  });
+
+  test('phrases match whole words in sequence, never inside a word', () => {
+    const asTool = phrasesRegex(['as tool']);
+    expect(asTool.test(wordsOf('hasToolUsageChanged'))).toBe(false);
+    expect(asTool.test(wordsOf('agentAsTool'))).toBe(true);
+    const verifier = phrasesRegex(['verif*']);
+    const pkce = phrasesRegex(['code verifier']);
+    expect(verifier.test(wordsOf('codeVerifier')) && pkce.test(wordsOf('codeVerifier'))).toBe(true);
+    expect(pkce.test(wordsOf('verifierAgent'))).toBe(false);
+    expect(phrasesRegex(['compact*']).test(wordsOf('autoCompactionThreshold'))).toBe(true);
+    expect(phrasesRegex(['max ? loops']).test(wordsOf('MAX_AGENT_LOOPS'))).toBe(true);
+    expect(phrasesRegex(['tool* . execute']).test(wordsOf('this.tools.execute'))).toBe(true);
+    expect(phrasesRegex(['tool ? . execute']).test(wordsOf('this.toolRegistry.execute'))).toBe(true);
+    expect(phrasesRegex(['tool* . execute']).test(wordsOf('toolExecute'))).toBe(false);
+    expect(phrasesRegex(['^ continue $']).test(wordsOf('shouldContinue'))).toBe(false);
+  });
+
+  test('a phrase stem is a substring of any spelling of the phrase (prefilter superset)', () => {
+    for (const [phrase, spellings] of [
+      ['create message', ['createMessage', 'create_message', 'CREATE-MESSAGE']],
+      ['compact* threshold', ['compactionThreshold', 'compact_threshold']],
+      ['max ? loops', ['MAX_AGENT_LOOPS', 'maxToolLoops']],
+    ] as const) {
+      const stem = phraseStem(phrase)!;
+      for (const s of spellings) expect(s.toLowerCase().replace(/[_-]/g, ''), `${phrase} in ${s}`).toContain(stem);
+    }
+  });
+});
+
+describe('harness model', () => {
+  test('landmarks of a TypeScript harness: loop, model call, tool-call read, registry lookup', async () => {
+    const r = await run('ts-full-harness');
+    expect(r.harness.loops.map((l) => `${l.name}@${l.file}:${l.line}`)).toEqual(['runAgent@src/loop.ts:16']);
+    expect(r.harness.modelCalls[0]).toMatchObject({ name: 'client.messages.stream', file: 'src/loop.ts' });
+    expect(r.harness.toolCallReads.map((p) => p.name)).toContain('tool_use');
+    const perm = r.primitives.find((p) => p.id === 'permissions')!;
+    // the gate on the tool path comes first, and the chain starts at the loop
+    expect(perm.evidence[0]).toMatchObject({ relation: 'tool-path', tied: true });
+    expect(perm.chain).toMatch(/^loop runAgent \(src\/loop\.ts:16\) → /);
+  });
+
+  test('the loop found in Python, Rust and Go fixtures', async () => {
+    const loops = async (name: string) => (await run(name)).harness.loops.map((l) => l.name);
+    expect(await loops('py-full-harness')).toEqual(['run_agent']);
+    expect(await loops('rust-gate-on-tool-path')).toEqual(['ConversationRuntime.run_turn']);
+    expect(await loops('go-budget-before-call')).toEqual(['Agent.Run']);
+  });
+
+  test('a non-agent has no loop and reports no evidence', async () => {
+    const r = await run('ts-webapp-not-agent');
+    expect(r.harness.loops).toEqual([]);
+    expect(r.primitives.every((p) => p.evidence.length === 0)).toBe(true);
+    expect(r.context.summary).toBe('This is not an agent harness: no agent loop (a model call that leads to tool execution) was found.');
+  });
+
+  test('plumbline map prints the loop and where tools execute, as text and JSON', () => {
+    const text = cli(['map', fixture('rust-gate-on-tool-path'), '--no-cache']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Agent loop\n {2}src\/runtime\.rs:\d+ {2}ConversationRuntime\.run_turn/);
+    expect(text.stdout).toMatch(/Tool execution\n {2}src\/\w+\.rs:\d+ {2}\S+/);
+    const json = cli(['map', fixture('rust-gate-on-tool-path'), '--no-cache', '-f', 'json']);
+    const m = JSON.parse(json.stdout);
+    expect(m.loops[0]).toMatchObject({ name: 'ConversationRuntime.run_turn', file: 'src/runtime.rs' });
+    expect(m.toolExecution.length).toBeGreaterThan(0);
+    expect(m.attached.some((a: { primitive: string; relation: string }) => a.primitive === 'permissions' && a.relation === 'tool-path')).toBe(true);
+  });
+
+  test('plumbline map on a missing path is a one-line usage error', () => {
+    const r = cli(['map', fixture('does-not-exist')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
