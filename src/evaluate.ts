@@ -138,3 +138,34 @@ function quickRubricHash(path: string | undefined): string {
     return '';
   }
 }
+
+/** Where an event leaves a run: finished stages out of `total`, and what comes next, in words. */
+export interface EvaluateProgress {
+  progress: number;
+  total: number;
+  message: string;
+}
+
+/**
+ * Maps a pipeline event to progress (scan, extract, model, detect, score, done: 6 steps; a
+ * cache hit jumps to the last). The CLI's TTY line and the MCP server's progress notifications both use it.
+ */
+export function evaluateProgress(e: EvaluateEvent): EvaluateProgress {
+  const total = 6;
+  switch (e.type) {
+    case 'scan':
+      return { progress: 1, total, message: `listed ${e.files} files, extracting facts…` };
+    case 'extract':
+      return { progress: 2, total, message: 'building the harness model…' };
+    case 'model':
+      return { progress: 3, total, message: `${e.loops ? `found ${e.loops} agent loop(s)` : 'no agent loop found'}, detecting primitives…` };
+    case 'detect':
+      return { progress: 4, total, message: 'scoring…' };
+    case 'score':
+      return { progress: 5, total, message: 'finishing…' };
+    case 'cache-hit':
+      return { progress: 5, total, message: 'unchanged since the last run: cached report' };
+    case 'done':
+      return { progress: total, total, message: 'done' };
+  }
+}

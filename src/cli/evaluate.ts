@@ -1,4 +1,4 @@
-import { evaluate, type EvaluateEvent } from '../evaluate.js';
+import { evaluate, evaluateProgress, type EvaluateEvent } from '../evaluate.js';
 import { renderers, type Format } from '../report/index.js';
 import { severityRank } from '../score/score.js';
 import type { Severity } from '../rubric/schema.js';
@@ -180,11 +180,8 @@ class Progress {
   constructor(private readonly enabled: boolean) {}
 
   on(e: EvaluateEvent): void {
-    if (!this.enabled || Date.now() - this.t0 < 400) return;
-    const text: Record<string, string> = { scan: `listed ${'files' in e ? e.files : ''} files, extracting facts…`, extract: 'detecting primitives…', detect: 'scoring…' };
-    const t = text[e.type];
-    if (!t) return;
-    process.stderr.write(`\r\x1b[Kplumbline: ${t}`);
+    if (!this.enabled || Date.now() - this.t0 < 400 || !['scan', 'extract', 'detect'].includes(e.type)) return;
+    process.stderr.write(`\r\x1b[Kplumbline: ${evaluateProgress(e).message}`);
     this.shown = true;
   }
 

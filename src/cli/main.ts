@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { PlumblineError } from '../util/errors.js';
+import { PlumblineError, errorText } from '../util/errors.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -136,6 +136,18 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('mcp')
+    .description('serve the tools (evaluate, explain_primitive, design, judge_worksheet, merge_judge_results) and the rubric over MCP on stdio')
+    .option('--root <dir>', 'a directory the tools may read, repeatable (default: the current directory); other paths are refused', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--rubric <file>', 'rubric YAML to serve and audit with (default: the bundled rubrics/core.yaml)')
+    .option('--no-cache', 'do not read or write the analysis cache in the user cache directory')
+    .addHelpText('after', '\nRead-only: nothing is written inside an audited path and no code from it runs.\nAdd it to a client by its stdio command, e.g. claude mcp add plumbline -- npx plumbline mcp --root ~/src')
+    .action(async (opts: { root?: string[]; rubric?: string; cache?: boolean }) => {
+      const { runMcp } = await import('./mcp.js');
+      code = await runMcp(opts);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the report or the rubric')
     .argument('[which]', 'report | rubric | brief | plan | worksheet | config | baseline', 'report')
@@ -158,12 +170,8 @@ export function exitCodeFor(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2; // commander already printed the message
   }
-  if (err instanceof PlumblineError) {
-    process.stderr.write(`plumbline: ${err.message.split('\n').join('\nplumbline: ')}\n`);
-    return err.exitCode;
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`plumbline: internal error: ${msg.split('\n')[0]}\n`);
+  process.stderr.write(`${errorText(err)}\n`);
+  if (err instanceof PlumblineError) return err.exitCode;
   if (process.env.PLUMBLINE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 3;
 }

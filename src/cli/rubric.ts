@@ -1,5 +1,5 @@
 import { loadRubric } from '../rubric/load.js';
-import { UsageError } from '../util/errors.js';
+import { describePrimitive, findPrimitive } from '../rubric/describe.js';
 
 /** `plumbline rubric [list]`: one line per primitive (id, tier, title). @returns exit code */
 export function runRubricList(opts: { rubric?: string; json?: boolean }): number {
@@ -16,26 +16,6 @@ export function runRubricList(opts: { rubric?: string; json?: boolean }): number
 /** `plumbline rubric show <id>`: the full entry of one primitive. @returns exit code */
 export function runRubricShow(id: string, opts: { rubric?: string }): number {
   const { rubric } = loadRubric(opts.rubric);
-  const p = rubric.primitives.find((x) => x.id === id);
-  if (!p) throw new UsageError(`unknown primitive "${id}"; known: ${rubric.primitives.map((x) => x.id).join(', ')}`);
-  const lines = [
-    `${p.id}: ${p.title} (tier ${p.tier}, phase ${p.phase})`,
-    '',
-    `What: ${p.what}`,
-    `Why it matters: ${p.why}`,
-    '',
-    'Criteria and signals:',
-    ...p.criteria.flatMap((c) => [
-      `  ${c.id} (min ${c.min})${c.where ? ` [where: ${c.where.join(' or ')}]` : ''}: ${c.description}`,
-      ...c.signals.map((s) => `    - ${s.id} [${s.kinds.join(',')}${s.roles.join(',') !== 'source' ? `; roles ${s.roles.join(',')}` : ''}] ${[s.words ? `words: ${s.words.join(' | ')}` : '', s.pattern ? `/${s.pattern}/` : ''].filter(Boolean).join(' ')}${s.weight !== 1 ? ` x${s.weight}` : ''}`),
-    ]),
-    '',
-    `Verdict: present when ${p.verdict.present.map((c) => c.join(' + ')).join(' or ')}; partial when ${p.verdict.partial.map((c) => c.join(' + ')).join(' or ')}.`,
-    `Severity: ${p.severity.base}${p.severity.rules.map((r) => `; ${r.severity} when ${r.when.join(' + ')} (${r.because})`).join('')}`,
-    '',
-    `Fix: ${p.fix}`,
-    `Acceptance test: ${p.acceptance.name}: given ${p.acceptance.given}; then ${p.acceptance.then}.`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(describePrimitive(findPrimitive(rubric, id)));
   return 0;
 }

@@ -5,7 +5,7 @@ import { readJsonFile } from '../util/json.js';
 import { sha256 } from '../util/fs.js';
 import { buildPackets, type Packet, type PacketOptions } from './packet.js';
 import { JUDGE_INSTRUCTIONS } from './prompt.js';
-import { answerJsonSchema, WorksheetSchema, type Worksheet, type JudgeReview } from './schema.js';
+import { answerJsonSchema, WorksheetSchema, type Worksheet, type JudgeReview, type JudgeResults } from './schema.js';
 import { answeredReview, blankReview, emptyUsage, validateAnswer, type JudgeRun } from './run.js';
 
 /**
@@ -20,8 +20,14 @@ export function evidenceHash(packets: Packet[]): string {
   return sha256(JSON.stringify(packets.map((p) => [p.primitive, p.staticVerdict, p.evidence.map((e) => [e.id, e.code])]))).slice(0, 32);
 }
 
-/** Builds the worksheet for a static report. Primitives without evidence are not listed. */
-export async function buildWorksheet(report: Report, rubric: Rubric, root: string, opts?: PacketOptions): Promise<{ worksheet: Worksheet; packets: Packet[] }> {
+/** How the CLI's worksheet says to hand the review back. */
+const CLI_HAND_BACK = 'then run plumbline evaluate again with --judge-results <this file>';
+
+/**
+ * Builds the worksheet for a static report. Primitives without evidence are not listed.
+ * @param handBack the end of the instructions: how the filled review gets back to plumbline
+ */
+export async function buildWorksheet(report: Report, rubric: Rubric, root: string, opts?: PacketOptions, handBack = CLI_HAND_BACK): Promise<{ worksheet: Worksheet; packets: Packet[] }> {
   const packets = report.applicable ? await buildPackets(report, rubric, root, opts) : [];
   const worksheet: Worksheet = {
     kind: 'plumbline-judge-worksheet',
@@ -29,7 +35,7 @@ export async function buildWorksheet(report: Report, rubric: Rubric, root: strin
     target: report.target.name,
     rubric: `${report.rubric.id}@${report.rubric.hash}`,
     evidenceHash: evidenceHash(packets),
-    instructions: `${JUDGE_INSTRUCTIONS}\nFor each item, read the cited files around the evidence lines, then replace "review": null with an object of this JSON Schema: ${JSON.stringify(answerJsonSchema())}. Leave "review": null for an item you did not review. Do not change anything else in this file; then run plumbline evaluate again with --judge-results <this file>.`,
+    instructions: `${JUDGE_INSTRUCTIONS}\nFor each item, read the cited files around the evidence lines, then replace "review": null with an object of this JSON Schema: ${JSON.stringify(answerJsonSchema())}. Leave "review": null for an item you did not review. Do not change anything else in this file; ${handBack}.`,
     items: packets.map((p) => ({
       primitive: p.primitive, title: p.title, what: p.what, criteria: p.criteria, verdictRules: p.verdictRules,
       staticVerdict: p.staticVerdict, staticRationale: p.staticRationale, evidence: p.evidence, review: null,
@@ -63,9 +69,19 @@ export function worksheetMarkdown(w: Worksheet): string {
  */
 export async function readJudgeResults(file: string, report: Report, rubric: Rubric, root: string, opts?: PacketOptions): Promise<JudgeRun> {
   const sheet = readJsonFile(file, WorksheetSchema, 'judge results');
+  return judgeRunOf(sheet, { where: file, again: 'run --judge host again' }, report, rubric, root, opts);
+}
+
+/**
+ * Turns a host agent's reviews (a filled worksheet, or just its hash and reviews) into judge
+ * reviews for `report`, under the same rules as the API judge.
+ * @param from where the results came from and how to get fresh ones, for the error
+ * @throws ConfigError when the results belong to other evidence
+ */
+export async function judgeRunOf(sheet: JudgeResults, from: { where: string; again: string }, report: Report, rubric: Rubric, root: string, opts?: PacketOptions): Promise<JudgeRun> {
   const { packets } = await buildWorksheet(report, rubric, root, opts);
   if (sheet.evidenceHash !== evidenceHash(packets)) {
-    throw new ConfigError(`${file}: these judge results were made for different evidence (the code or rubric changed since the worksheet was written); run --judge host again`);
+    throw new ConfigError(`${from.where}: these judge results were made for different evidence (the code or rubric changed since the worksheet was written); ${from.again}`);
   }
   const byId = new Map(sheet.items.map((i) => [i.primitive, i]));
   const usage = emptyUsage();

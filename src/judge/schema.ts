@@ -125,6 +125,17 @@ export const WorksheetSchema = z.object({
 export type Worksheet = z.infer<typeof WorksheetSchema>;
 export type WorksheetItem = z.infer<typeof WorksheetItemSchema>;
 
+/**
+ * A host agent's review handed back without a file (the MCP tool `merge_judge_results`): the
+ * worksheet's `evidenceHash` and, per reviewed primitive, its `review`. A whole filled worksheet
+ * also fits (its other keys are ignored).
+ */
+export const JudgeResultsSchema = z.object({
+  evidenceHash: WorksheetSchema.shape.evidenceHash.describe('the evidenceHash of the worksheet these reviews answer'),
+  items: z.array(WorksheetItemSchema.pick({ primitive: true, review: true })).describe('one entry per reviewed primitive'),
+});
+export type JudgeResults = z.infer<typeof JudgeResultsSchema>;
+
 /** JSON Schema of the answer, as the `submit_review` tool's `input_schema` (built once; do not mutate). */
 export function answerJsonSchema(): Record<string, unknown> {
   if (!answerSchemaJson) {

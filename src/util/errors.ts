@@ -39,3 +39,13 @@ export function formatZodIssues(
     .map((i) => `${file}: ${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
     .join('\n');
 }
+
+/**
+ * An error as the lines a user reads: a known error's message, each line prefixed
+ * `plumbline: `; anything else as `plumbline: internal error: <first line>` (never a stack).
+ */
+export function errorText(err: unknown): string {
+  if (err instanceof PlumblineError) return `plumbline: ${err.message.split('\n').join('\nplumbline: ')}`;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `plumbline: internal error: ${msg.split('\n')[0]}`;
+}
