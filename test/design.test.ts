@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, cli, fixture, tmp } from './helpers.js';
 import { loadRubric } from '../src/index.js';
@@ -17,7 +17,12 @@ const placement = (p: Plan) => Object.fromEntries([...p.primitives.map((x) => [x
 const mentionsSandbox = (p: Plan) => JSON.stringify([p.phases, p.subsystems, p.mvp]).toLowerCase().includes('sandbox');
 
 describe('design: plans from briefs (golden files: npm run golden)', () => {
-  for (const name of ['research-assistant', 'coding-agent-cli', 'payments-support-agent', 'nightly-orchestrator', 'swarm-without-reason']) {
+  const briefs = readdirSync(join(ROOT, 'fixtures', 'briefs')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+  it('golden plans cover at least eight briefs, including the cases of issue 13', () => {
+    expect(briefs.length).toBeGreaterThanOrEqual(8);
+    expect(briefs).toEqual(expect.arrayContaining(['refund-support-chat', 'nightly-data-pipeline', 'research-assistant', 'coding-agent-cli', 'swarm-without-reason', 'two-tool-chat']));
+  });
+  for (const name of briefs) {
     it(`${name}: Markdown and JSON match the golden files`, async () => {
       const p = plan(name);
       expect(PlanSchema.parse(p)).toEqual(p);
@@ -32,11 +37,12 @@ describe('design: plans from briefs (golden files: npm run golden)', () => {
     expect(p.shape.recommended).toMatch(/^single agent/);
     expect(placement(p)).toEqual({
       'tool-registry': 'day-one', 'token-budget': 'day-one', 'streaming-events': 'day-one',
-      'session-persistence': 'week-one', 'event-log': 'week-one', verification: 'week-one', compaction: 'month-one',
-      permissions: 'deferred', 'permission-audit': 'deferred', 'workflow-state': 'deferred', 'tool-pool': 'deferred', 'agent-types': 'deferred',
+      'session-persistence': 'week-one', 'event-log': 'week-one', verification: 'week-one',
+      permissions: 'deferred', 'permission-audit': 'deferred', 'workflow-state': 'deferred', 'tool-pool': 'deferred', 'agent-types': 'deferred', compaction: 'deferred',
     });
+    expect(p.level!.id).toBe('lean');
     expect(mentionsSandbox(p)).toBe(false);
-    expect(p.deferred.find((d) => d.id === 'permissions')!.revisitWhen).toMatch(/first mutating/);
+    expect(p.deferred.find((d) => d.id === 'permissions')!.revisitWhen).toMatch(/first action that mutates/);
   });
 
   it('coding agent CLI: permissions, a sandbox and self-verification on day one; compaction in week one', () => {
@@ -55,13 +61,17 @@ describe('design: plans from briefs (golden files: npm run golden)', () => {
     expect(placement(p)).toMatchObject({ permissions: 'day-one', 'permission-audit': 'day-one', 'workflow-state': 'day-one', 'token-budget': 'day-one' });
     expect(p.phases[0]!.id).toBe('day-one');
     const accept = p.phases[0]!.acceptance.map((a) => a.name);
-    expect(accept).toEqual(expect.arrayContaining(['destructive tools require approval', 'every permission decision is recorded and queryable', 'a resumed workflow does not repeat a side effect', 'budget exhaustion stops before the call']));
+    expect(accept).toEqual(expect.arrayContaining(['"issue a refund" waits for a person\'s approval', 'every permission decision is recorded and queryable', '"issue a refund" is not repeated on retry', 'budget exhaustion stops before the call']));
     expect(p.primitives.find((x) => x.id === 'permission-audit')!.reason).toMatch(/PCI-DSS/);
+    expect(p.regimes).toEqual([{ name: 'PCI-DSS', remark: expect.stringMatching(/card data/) }]);
+    // "cancel"-like and refund actions are not shell or file actions: no sandbox, no shell criterion
+    expect(mentionsSandbox(p)).toBe(false);
+    expect(JSON.stringify(p)).not.toMatch(/shell/i);
   });
 
   it('nightly headless orchestrator: durable state and the event log on day one, no streaming on day one', () => {
     const p = plan('nightly-orchestrator');
-    expect(placement(p)).toMatchObject({ 'session-persistence': 'day-one', 'workflow-state': 'day-one', 'event-log': 'day-one', 'streaming-events': 'week-one', 'agent-types': 'deferred' });
+    expect(placement(p)).toMatchObject({ 'session-persistence': 'day-one', 'workflow-state': 'day-one', 'event-log': 'day-one', 'streaming-events': 'deferred', 'agent-types': 'deferred' });
     expect(p.shape.recommended).toMatch(/deterministic workflow/);
     expect(p.phases[0]!.tasks[0]!.sketch!.language).toBe('python');
   });
@@ -76,6 +86,72 @@ describe('design: plans from briefs (golden files: npm run golden)', () => {
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script&gt;');
     expect(p.phases[0]!.tasks[0]!.sketch!.language).toBe('go');
+  });
+
+  it('refund chat (issue 13): the $200 threshold is an auto-approve rule, idempotent refunds, GDPR remarks only, no sandbox or shell', () => {
+    const p = plan('refund-support-chat');
+    const refund = p.gates!.actions.find((g) => g.action === 'refund an order')!;
+    expect(refund).toMatchObject({ effect: 'pay', threshold: '200 USD', irreversible: true, sandboxed: false, decision: 'ask' });
+    expect(refund.rule).toMatch(/^up to 200 USD runs without a person \(auto-approve rule\); above 200 USD it asks a person/);
+    const names = p.phases.flatMap((ph) => ph.acceptance.map((a) => a.name));
+    expect(names).toEqual(expect.arrayContaining(['"refund an order" up to 200 USD runs without a person', '"refund an order" above 200 USD waits for approval', '"refund an order" is not repeated on retry']));
+    expect(names).not.toContain('destructive tools require approval');
+    // the ladder's entry condition mentions sandboxes in general; the advice itself must not
+    const text = JSON.stringify({ ...p, level: undefined }).replace(/"sandboxed":false/g, '');
+    expect(text).not.toMatch(/sandbox|shell|always ask/i);
+    expect(text).not.toMatch(/PCI|money moves under/i);
+    expect(p.regimes!.map((r) => r.name)).toEqual(['GDPR']);
+    expect(p.regimes![0]!.remark).toMatch(/personal data/);
+    expect(p.level!.id).toBe('durable');
+    expect(placement(p)).toMatchObject({ permissions: 'day-one', 'workflow-state': 'day-one', 'permission-audit': 'day-one', 'tool-pool': 'deferred', 'agent-types': 'deferred', compaction: 'deferred' });
+  });
+
+  it('nightly data pipeline (issue 13): unattended, so deny by default, a pending-approval queue with expiry, a per-run budget and a stop reason; never "ask a person"', () => {
+    const p = plan('nightly-data-pipeline');
+    const text = JSON.stringify(p);
+    expect(text).not.toMatch(/always ask|asks a person|ask a person/i);
+    for (const g of p.gates!.actions.filter((a) => a.effect === 'destroy' || a.effect === 'send')) {
+      expect(g.decision).toBe('queue');
+      expect(g.rule).toMatch(/denied and queued for approval \(expires before the next scheduled run\)/);
+    }
+    expect(p.gates!.approval).toMatch(/denied by default.*pending-approval queue.*expires/);
+    expect(p.gates!.approval).toMatch(/per-run budget of \$2/);
+    expect(p.gates!.approval).toMatch(/stop reason: completed, awaiting_approval, budget_exceeded or failed/);
+    const day1 = p.phases[0]!;
+    expect(day1.tasks.some((t) => /denied by default and queued/.test(t.task) && t.sketch?.code.includes('PendingApproval'))).toBe(true);
+    expect(day1.acceptance.map((a) => a.name)).toEqual(expect.arrayContaining(['an unattended run queues "drop stale partitions" instead of waiting', 'a pending approval expires unused', 'an unattended run stops at its budget with a stop reason']));
+    expect(p.primitives.length).toBeLessThan(12);
+    expect(placement(p)).toMatchObject({ 'streaming-events': 'deferred', 'agent-types': 'deferred', 'tool-pool': 'deferred' });
+    expect(mentionsSandbox(p)).toBe(false);
+  });
+
+  it('two-tool chat brief stays lean: no gates, no durable, extensible or multi-agent primitives', () => {
+    const p = plan('two-tool-chat');
+    expect(p.level!.id).toBe('lean');
+    expect(p.primitives.map((x) => x.id).sort()).toEqual(['event-log', 'session-persistence', 'streaming-events', 'token-budget', 'tool-registry', 'verification']);
+    expect(p.deferred.map((d) => d.id).sort()).toEqual(['agent-types', 'compaction', 'permission-audit', 'permissions', 'tool-pool', 'workflow-state']);
+  });
+
+  it('every excluded primitive is declined with a condition, and a primitive above the level names the level entry', async () => {
+    for (const name of ['two-tool-chat', 'refund-support-chat', 'coding-agent-cli']) {
+      const p = plan(name);
+      expect(p.primitives.length + p.deferred.length).toBe(rubric.primitives.length);
+      const md = await renderPlan(p, 'markdown');
+      for (const d of p.deferred) expect(md).toContain(`(\`${d.id}\`)`);
+      expect(md).toMatch(/## Declined complexity/);
+      expect(md).toMatch(/## Complexity level\n\n\*\*(lean|durable|extensible|multi-agent)\*\*/);
+    }
+    const lean = plan('two-tool-chat');
+    expect(lean.deferred.find((d) => d.id === 'workflow-state')!.revisitWhen).toMatch(/cannot be undone/);
+  });
+
+  it('coding agent with a reason for roles climbs to multi-agent and plans all twelve; the sandbox covers shell, file and code execution', () => {
+    const p = plan('coding-agent-with-roles');
+    expect(p.level!.id).toBe('multi-agent');
+    expect(p.primitives).toHaveLength(12);
+    expect(p.subsystems.find((s) => s.name === 'sandbox')!.owns).toMatch(/file, code-execution and shell tools|shell/);
+    expect(p.gates!.actions.find((g) => g.action === 'run shell commands')).toMatchObject({ sandboxed: true, irreversible: false });
+    expect(p.regimes!.map((r) => r.name)).toEqual(['SOC2']);
   });
 
   it('a swarm with a reason gets typed roles in month one, still one agent in the MVP', () => {
