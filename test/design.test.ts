@@ -213,6 +213,50 @@ describe('design CLI', () => {
     expect(bad.stderr).toMatch(/report\.json: rubric/);
   });
 
+  it('--from-audit of a two-tool chat stays lean: seven gaps, the rest declined with the level that brings them back', () => {
+    const dir = tmp('plumbline-audit-lean-');
+    const report = join(dir, 'report.json');
+    expect(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const p = JSON.parse(cli(['design', '--from-audit', report, '-f', 'json']).stdout) as Plan;
+    expect(p.level!.id).toBe('lean');
+    const lean = ['tool-registry', 'permissions', 'session-persistence', 'token-budget', 'streaming-events', 'event-log', 'verification'];
+    expect(p.primitives.length).toBeGreaterThan(0);
+    for (const x of p.primitives) expect(lean).toContain(x.id);
+    expect(p.deferred.map((d) => d.id).sort()).toEqual(['agent-types', 'compaction', 'permission-audit', 'tool-pool', 'workflow-state']);
+    expect(p.deferred.find((d) => d.id === 'agent-types')!.revisitWhen).toMatch(/reason why one agent is not enough/);
+    expect(JSON.stringify(p.phases)).not.toMatch(/shell/);
+  });
+
+  it('--from-audit of a repository that is not an agent harness: one line, exit 0; --first-harness plans a lean first harness', () => {
+    const dir = tmp('plumbline-audit-none-');
+    const report = join(dir, 'report.json');
+    expect(cli(['evaluate', fixture('ts-webapp-not-agent'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const r = cli(['design', '--from-audit', report]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ts-webapp-not-agent is not an agent harness: there is no harness to upgrade (pass --first-harness to plan a first one, or --brief to design one).\n');
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    const first = cli(['design', '--from-audit', report, '--first-harness', '-f', 'json']);
+    expect(first.code).toBe(0);
+    const p = JSON.parse(first.stdout) as Plan;
+    expect(p.level!.id).toBe('lean');
+    expect(p.summary).toMatch(/first harness for ts-webapp-not-agent/);
+    expect(placement(p)).toMatchObject({ permissions: 'deferred', 'agent-types': 'deferred', 'tool-registry': 'day-one' });
+    expect(cli(['design', '--first-harness', '--brief', brief('two-tool-chat')]).code).toBe(2);
+  });
+
+  it('--action takes name:effect[:threshold], and the brief refuses a threshold on a read', () => {
+    const r = cli(['design', '--no-input', '--name', 'Shop', '--shape', 'chat-assistant', '--action', 'look up an order:read', 'refund an order:pay:$50', '--users', 'public', '--runs', 'interactive', '--stack', 'typescript', '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Plan).gates!.actions[1]).toMatchObject({ effect: 'pay', threshold: '50 USD' });
+    const dir = tmp('plumbline-brief-');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: X\nshape: chat-assistant\nactions: [{ name: look, effect: read, threshold: "5 USD" }, { name: pay }]\nusers: team\nruns: [interactive]\nstack: typescript\n');
+    const e = cli(['design', '--brief', bad, '--no-input']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/bad\.yaml: actions\.0\.threshold: a read action needs no threshold/);
+    expect(e.stderr).toMatch(/bad\.yaml: actions\.1\.effect: give the action an effect/);
+  });
+
   it('--brief-text --dry-run shows the structuring request and sends nothing', () => {
     const r = cli(['design', '--brief-text', 'A support bot that refunds orders; key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789', '--judge', 'anthropic', '--dry-run', '--no-audit-log'], { ANTHROPIC_API_KEY: '' });
     expect(r.code).toBe(0);

@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { readFileSync } from 'node:fs';
 import { stringify as toYaml } from 'yaml';
 import { BriefSchema, readBriefFile, parseBrief, ProductShapeSchema, RiskSchema, EffectSchema, THRESHOLD_RE, UsersSchema, RunModeSchema, StackSchema, SideEffectSchema, type BriefInput, type Brief } from '../design/brief.js';
-import { planFromAudit, planFromBrief } from '../design/planner.js';
+import { planFirstHarness, planFromAudit, planFromBrief } from '../design/planner.js';
+import { checkEmitDir, criteriaOfPlan, emitTests, testLanguageOfReport, testLanguageOfStack, writeEmitted, type TestLanguage } from '../design/emit-tests.js';
 import { renderPlan, type PlanFormat } from '../design/render.js';
 import { loadRubric } from '../rubric/load.js';
 import { ReportSchema } from '../report/schema.js';
@@ -114,6 +115,9 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
   const format = (opts.format as PlanFormat | undefined) ?? 'markdown';
   const rubric = loadRubric(opts.rubric as string | undefined).rubric;
   let plan;
+  let testLanguage: TestLanguage | undefined;
+  let stack: string | undefined;
+  if (opts.firstHarness && !opts.fromAudit) throw new UsageError('--first-harness plans a first harness for a repository that has none: use it with --from-audit');
   if (opts.fromAudit) {
     if (opts.brief || opts.briefText) throw new UsageError('--from-audit plans from a report: leave out --brief and --brief-text');
     const file = String(opts.fromAudit);
@@ -126,7 +130,12 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
     if ((data as { tool?: { name?: unknown } } | null)?.tool?.name !== 'plumbline') throw new ConfigError(`${file}: not a plumbline JSON report (make one with plumbline evaluate <path> -f json -o ${file})`);
     const r = ReportSchema.safeParse(data);
     if (!r.success) throw new ConfigError(formatZodIssues(file, r.error.issues));
-    plan = planFromAudit(r.data, rubric);
+    if (!r.data.applicable && !opts.firstHarness) {
+      process.stdout.write(`${r.data.target.name} is not an agent harness: there is no harness to upgrade (pass --first-harness to plan a first one, or --brief to design one).\n`);
+      return 0;
+    }
+    plan = r.data.applicable ? planFromAudit(r.data, rubric) : planFirstHarness(r.data, rubric);
+    testLanguage = r.data.applicable ? testLanguageOfReport(r.data) : undefined;
   } else {
     let partial: Partial<BriefInput> = opts.brief ? (readBriefFile(String(opts.brief)) as BriefInput) : {};
     partial = { ...partial, ...briefFromFlags(opts) };
@@ -151,6 +160,13 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
       return 0;
     }
     plan = planFromBrief(brief, rubric);
+    stack = brief.stack;
+  }
+  if (opts.emitTests) {
+    const dir = checkEmitDir(String(opts.emitTests));
+    const lang = testLanguage ?? testLanguageOfStack(stack ?? 'typescript');
+    const written = writeEmitted(dir, emitTests(criteriaOfPlan(plan), lang, plan.name, plan.name, 'the design plan'));
+    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${criteriaOfPlan(plan).length} acceptance test(s) to ${written.join(', ')}\n`);
   }
   writeOut(await renderPlan(plan, format), opts);
   return 0;

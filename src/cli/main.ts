@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
     .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
     .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
+    .option('--emit-tests <dir>', 'write the acceptance tests of the findings as todo tests (vitest or pytest, by the repository language) into dir, outside the repository')
+    .option('--plan <plan.json>', 'hold the code against a design plan (plumbline design -f json): planned primitives built or not, built but unplanned, phase reached')
+    .option('--phase <id>', 'with --plan: the phase the code claims to have reached; exit 1 when it does not hold')
     .action(async (path: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runEvaluate } = await import('./evaluate.js');
       code = await runEvaluate(path, opts, (k) => cmd.getOptionValueSource(k));
@@ -93,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ask <feature...>', 'brief: features asked for (the plan accepts or declines each)')
     .option('--no-input', 'never ask questions, even on a TTY')
     .option('--print-brief', 'print the completed brief as YAML instead of the plan')
+    .option('--emit-tests <dir>', "write the plan's acceptance criteria as todo tests (vitest for typescript, pytest for python) into dir")
+    .option('--first-harness', 'with --from-audit of a repository that is not an agent harness: plan a first, lean harness')
     .option('--brief-text <text>', 'free-text brief, structured by --judge anthropic and shown for confirmation')
     .addOption(new Option('--judge <judge>', 'with --brief-text: anthropic').choices(['none', 'anthropic']).default('none'))
     .option('--yes', 'accept the structured brief without asking')
