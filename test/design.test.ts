@@ -14,6 +14,12 @@ const plan = (name: string) => planFromBrief(readBriefFile(brief(name)), rubric)
 const golden = (file: string) => readFileSync(join(ROOT, 'test', 'golden', 'design', file), 'utf8');
 /** primitive id -> phase, or "deferred". */
 const placement = (p: Plan) => Object.fromEntries([...p.primitives.map((x) => [x.id, x.phase]), ...p.deferred.map((d) => [d.id, 'deferred'])]);
+/** Audits a fixture into a JSON report in a temp folder; returns its path. */
+const auditReport = (name: string) => {
+  const report = join(tmp('plumbline-audit-'), 'report.json');
+  expect(cli(['evaluate', fixture(name), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+  return report;
+};
 const mentionsSandbox = (p: Plan) => JSON.stringify([p.phases, p.subsystems, p.mvp]).toLowerCase().includes('sandbox');
 
 describe('design: plans from briefs (golden files: npm run golden)', () => {
@@ -190,9 +196,7 @@ describe('design CLI', () => {
   });
 
   it('--from-audit plans the upgrade of a fixture from its JSON report, phases in rubric order', () => {
-    const dir = tmp('plumbline-audit-');
-    const report = join(dir, 'report.json');
-    expect(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const report = auditReport('ts-minimal-chat');
     const md = cli(['design', '--from-audit', report]);
     expect(md.code).toBe(0);
     expect(md.stdout).toBe(golden('from-audit-ts-minimal-chat.md'));
@@ -214,9 +218,7 @@ describe('design CLI', () => {
   });
 
   it('--from-audit of a two-tool chat stays lean: seven gaps, the rest declined with the level that brings them back', () => {
-    const dir = tmp('plumbline-audit-lean-');
-    const report = join(dir, 'report.json');
-    expect(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const report = auditReport('ts-minimal-chat');
     const p = JSON.parse(cli(['design', '--from-audit', report, '-f', 'json']).stdout) as Plan;
     expect(p.level!.id).toBe('lean');
     const lean = ['tool-registry', 'permissions', 'session-persistence', 'token-budget', 'streaming-events', 'event-log', 'verification'];
@@ -228,9 +230,7 @@ describe('design CLI', () => {
   });
 
   it('--from-audit of a repository that is not an agent harness: one line, exit 0; --first-harness plans a lean first harness', () => {
-    const dir = tmp('plumbline-audit-none-');
-    const report = join(dir, 'report.json');
-    expect(cli(['evaluate', fixture('ts-webapp-not-agent'), '-f', 'json', '-o', report, '-q']).code).toBe(0);
+    const report = auditReport('ts-webapp-not-agent');
     const r = cli(['design', '--from-audit', report]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('ts-webapp-not-agent is not an agent harness: there is no harness to upgrade (pass --first-harness to plan a first one, or --brief to design one).\n');
