@@ -302,6 +302,21 @@ describe('design --brief-text with the judge machinery (loopback Messages API)',
 });
 
 describe('design data', () => {
+  it('the complexity ladder puts every rubric primitive on exactly one level, and a bad ladder fails with one line per problem', async () => {
+    const { loadLadder, climb } = await import('../src/design/ladder.js');
+    const ladder = loadLadder();
+    expect(ladder.levels.map((l) => l.id)).toEqual(['lean', 'durable', 'extensible', 'multi-agent']);
+    expect(ladder.levels.flatMap((l) => l.primitives).sort()).toEqual(rubric.primitives.map((p) => p.id).sort());
+    expect(climb(ladder, new Set()).level.id).toBe('lean');
+    expect(climb(ladder, new Set(['irreversible'])).level.id).toBe('durable');
+    expect(climb(ladder, new Set(['irreversible', 'multi-agent']))).toMatchObject({ index: 3, because: ['irreversible', 'multi-agent'] });
+    const bad = join(tmp('plumbline-ladder-'), 'ladder.yaml');
+    writeFileSync(bad, 'levels:\n  - { id: lean, title: lean, entry: x, when: [sometimes], primitives: [a] }\n  - { id: durable, title: d, entry: y, when: [unattended], primitives: [a] }\nregimes: {}\n');
+    expect(() => loadLadder(bad)).toThrow(/ladder\.yaml: levels\.0\.when\.0: Invalid option.*\n.*ladder\.yaml: regimes: needs a "default" regime$/);
+    writeFileSync(bad, 'levels:\n  - { id: lean, title: lean, entry: x, when: [always], primitives: [a] }\n  - { id: durable, title: d, entry: y, when: [unattended], primitives: [a] }\nregimes: { default: { remark: r } }\n');
+    expect(() => loadLadder(bad)).toThrow(/ladder\.yaml: levels\.1\.primitives\.0: "a" is already on level lean$/);
+  });
+
   it('every stack has an interface sketch for every rubric primitive', async () => {
     const { parse } = await import('yaml');
     const sketches = parse(readFileSync(join(ROOT, 'templates', 'design', 'sketches.yaml'), 'utf8')) as Record<string, Record<string, string>>;
