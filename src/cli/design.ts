@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { readFileSync } from 'node:fs';
 import { stringify as toYaml } from 'yaml';
-import { BriefSchema, readBriefFile, parseBrief, ProductShapeSchema, RiskSchema, UsersSchema, RunModeSchema, StackSchema, SideEffectSchema, type BriefInput, type Brief } from '../design/brief.js';
-import { planFromAudit, planFromBrief } from '../design/planner.js';
+import { BriefSchema, readBriefFile, parseBrief, ProductShapeSchema, RiskSchema, EffectSchema, THRESHOLD_RE, UsersSchema, RunModeSchema, StackSchema, SideEffectSchema, type BriefInput, type Brief } from '../design/brief.js';
+import { planFirstHarness, planFromAudit, planFromBrief } from '../design/planner.js';
+import { checkEmitDir, criteriaOfPlan, emitTests, testLanguageOfReport, testLanguageOfStack, writeEmitted, type TestLanguage } from '../design/emit-tests.js';
 import { renderPlan, type PlanFormat } from '../design/render.js';
 import { loadRubric } from '../rubric/load.js';
 import { ReportSchema } from '../report/schema.js';
@@ -10,14 +11,25 @@ import { ConfigError, UsageError, PlumblineError, formatZodIssues } from '../uti
 import { writeOut } from './output.js';
 import { numberOption } from './options.js';
 
-/** Parses `--action "name:risk[:sideEffect]"`. @throws UsageError */
+/**
+ * Parses `--action "name:effect[:threshold]"` or the legacy `"name:risk[:sideEffect]"`, e.g.
+ * `"refund an order:pay:200 USD"` or `"issue a refund:external:payments"`. @throws UsageError
+ */
 export function parseActionFlag(s: string): BriefInput['actions'][number] {
   const parts = s.split(':');
   const name = parts[0]?.trim();
-  const risk = RiskSchema.safeParse(parts[1]?.trim());
-  if (!name || !risk.success) throw new UsageError(`--action "${s}": use name:risk with risk one of ${RiskSchema.options.join(', ')}`);
-  if (parts[2] !== undefined) {
-    const se = SideEffectSchema.safeParse(parts[2].trim());
+  const second = parts[1]?.trim();
+  const risk = RiskSchema.safeParse(second);
+  const effect = EffectSchema.safeParse(second);
+  if (!name || (!risk.success && !effect.success)) throw new UsageError(`--action "${s}": use name:effect[:threshold] with effect one of ${EffectSchema.options.join(', ')} (or name:risk[:side-effect] with risk one of ${RiskSchema.options.join(', ')})`);
+  const third = parts.slice(2).join(':').trim();
+  if (effect.success) {
+    if (!third) return { name, effect: effect.data };
+    if (!THRESHOLD_RE.test(third) || effect.data === 'read') throw new UsageError(`--action "${s}": the third part is a threshold such as "200 USD", for an action that is not read`);
+    return { name, effect: effect.data, threshold: third };
+  }
+  if (third) {
+    const se = SideEffectSchema.safeParse(third);
     if (!se.success) throw new UsageError(`--action "${s}": side effect must be one of ${SideEffectSchema.options.join(', ')}`);
     return { name, risk: risk.data, sideEffect: se.data };
   }
@@ -41,6 +53,9 @@ function briefFromFlags(o: Record<string, unknown>): Partial<BriefInput> {
     out.constraints = { soloMaintenance: o.solo === true, compliance: (o.compliance as string[] | undefined) ?? [], ...(n !== undefined ? { costCeilingUsd: n } : {}) };
   }
   if (o.ask) out.asks = o.ask as string[];
+  if (o.unattended) out.unattended = true;
+  if (o.schedule) out.schedule = String(o.schedule);
+  if (o.regime) out.regimes = o.regime as string[];
   return out;
 }
 
@@ -68,7 +83,7 @@ async function questionnaire(partial: Partial<BriefInput>): Promise<Partial<Brie
     if (!b.shape) b.shape = (await ask('Product shape', ProductShapeSchema.options)) as BriefInput['shape'];
     if (!b.actions?.length) {
       b.actions = [];
-      process.stderr.write('Actions the agent takes, one per line as name:risk[:side-effect]; an empty line ends the list.\n');
+      process.stderr.write('Actions the agent takes, one per line as name:effect[:threshold] (effect: read, mutate, destroy, pay, send, deploy); an empty line ends the list.\n');
       for (;;) {
         const line = await read(`  action ${b.actions.length + 1}: `);
         if (!line) {
@@ -100,6 +115,9 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
   const format = (opts.format as PlanFormat | undefined) ?? 'markdown';
   const rubric = loadRubric(opts.rubric as string | undefined).rubric;
   let plan;
+  let testLanguage: TestLanguage | undefined;
+  let stack: string | undefined;
+  if (opts.firstHarness && !opts.fromAudit) throw new UsageError('--first-harness plans a first harness for a repository that has none: use it with --from-audit');
   if (opts.fromAudit) {
     if (opts.brief || opts.briefText) throw new UsageError('--from-audit plans from a report: leave out --brief and --brief-text');
     const file = String(opts.fromAudit);
@@ -112,7 +130,12 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
     if ((data as { tool?: { name?: unknown } } | null)?.tool?.name !== 'plumbline') throw new ConfigError(`${file}: not a plumbline JSON report (make one with plumbline evaluate <path> -f json -o ${file})`);
     const r = ReportSchema.safeParse(data);
     if (!r.success) throw new ConfigError(formatZodIssues(file, r.error.issues));
-    plan = planFromAudit(r.data, rubric);
+    if (!r.data.applicable && !opts.firstHarness) {
+      process.stdout.write(`${r.data.target.name} is not an agent harness: there is no harness to upgrade (pass --first-harness to plan a first one, or --brief to design one).\n`);
+      return 0;
+    }
+    plan = r.data.applicable ? planFromAudit(r.data, rubric) : planFirstHarness(r.data, rubric);
+    testLanguage = r.data.applicable ? testLanguageOfReport(r.data) : undefined;
   } else {
     let partial: Partial<BriefInput> = opts.brief ? (readBriefFile(String(opts.brief)) as BriefInput) : {};
     partial = { ...partial, ...briefFromFlags(opts) };
@@ -137,6 +160,13 @@ export async function runDesign(opts: Record<string, unknown>): Promise<number> 
       return 0;
     }
     plan = planFromBrief(brief, rubric);
+    stack = brief.stack;
+  }
+  if (opts.emitTests) {
+    const dir = checkEmitDir(String(opts.emitTests));
+    const lang = testLanguage ?? testLanguageOfStack(stack ?? 'typescript');
+    const written = writeEmitted(dir, emitTests(criteriaOfPlan(plan), lang, plan.name, plan.name, 'the design plan'));
+    if (!opts.quiet) process.stderr.write(`plumbline: wrote ${criteriaOfPlan(plan).length} acceptance test(s) to ${written.join(', ')}\n`);
   }
   writeOut(await renderPlan(plan, format), opts);
   return 0;

@@ -48,6 +48,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     maxOutputTokens: pick('maxOutputTokens', cfg.judge?.maxOutputTokens),
     maxCost: pick('maxCost', cfg.judge?.maxCost),
   };
+  const extras = opts.emitTests || opts.plan || opts.phase !== undefined ? await (await import('./evaluate-plan.js')).prepareEvaluateExtras(path, opts) : undefined;
   const minScore = intOption('--min-score', opts.minScore, 0, 100);
   const maxFileSize = intOption('--max-file-size', opts.maxFileSize, 1, 1024 * 1024 * 1024);
   const format = opts.format as Format;
@@ -121,6 +122,8 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     }
     if (!opts.quiet) process.stderr.write(`plumbline: wrote baseline ${String(opts.writeBaseline)} (${report.findings.length} finding(s))\n`);
   }
+  const extraCode = extras ? await extras.finish(report, opts) : undefined;
+  if (extraCode !== undefined) return extraCode;
   const rubricForRules = format === 'sarif' ? (await rubricOnce()).rubric : undefined;
   writeOut(await renderers[format](report, { color, rubric: rubricForRules }), opts);
   if (opts.timings) {

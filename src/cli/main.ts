@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
     .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
     .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
+    .option('--emit-tests <dir>', 'write the acceptance tests of the findings as todo tests (vitest or pytest, by the repository language) into dir, outside the repository')
+    .option('--plan <plan.json>', 'hold the code against a design plan (plumbline design -f json): planned primitives built or not, built but unplanned, phase reached')
+    .option('--phase <id>', 'with --plan: the phase the code claims to have reached; exit 1 when it does not hold')
     .action(async (path: string, opts: Record<string, unknown>, cmd: Command) => {
       const { runEvaluate } = await import('./evaluate.js');
       code = await runEvaluate(path, opts, (k) => cmd.getOptionValueSource(k));
@@ -91,7 +94,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write the plan to a file (atomically)')
     .option('--name <name>', 'brief: product name')
     .addOption(new Option('--shape <shape>', 'brief: product shape').choices(['code-agent', 'chat-assistant', 'workflow-orchestrator', 'internal-copilot', 'embedded-feature', 'hybrid']))
-    .option('--action <action...>', 'brief: an action and its risk (read-only|mutating|destructive|external), e.g. "refund:external:payments"')
+    .option('--action <action...>', 'brief: an action, its effect (read|mutate|destroy|pay|send|deploy) and an optional auto-approve threshold, e.g. "refund an order:pay:200 USD"')
+    .option('--unattended', 'brief: nobody watches a run (gated actions are denied and queued)')
+    .option('--schedule <when>', 'brief: when unattended runs start, e.g. "nightly 02:00"')
+    .option('--regime <regime...>', 'brief: regulatory regimes the product is under, e.g. GDPR PCI-DSS')
     .addOption(new Option('--users <users>', 'brief: who uses it').choices(['solo-developer', 'team', 'enterprise', 'public']))
     .addOption(new Option('--runs <mode...>', 'brief: how it runs').choices(['interactive', 'headless', 'scheduled', 'long-running']))
     .addOption(new Option('--stack <stack>', 'brief: implementation stack').choices(['typescript', 'python', 'go', 'rust', 'other']))
@@ -103,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ask <feature...>', 'brief: features asked for (the plan accepts or declines each)')
     .option('--no-input', 'never ask questions, even on a TTY')
     .option('--print-brief', 'print the completed brief as YAML instead of the plan')
+    .option('--emit-tests <dir>', "write the plan's acceptance criteria as todo tests (vitest for typescript, pytest for python) into dir")
+    .option('--first-harness', 'with --from-audit of a repository that is not an agent harness: plan a first, lean harness')
     .option('--brief-text <text>', 'free-text brief, structured by --judge anthropic and shown for confirmation')
     .addOption(new Option('--judge <judge>', 'with --brief-text: anthropic').choices(['none', 'anthropic']).default('none'))
     .option('--yes', 'accept the structured brief without asking')

@@ -33,5 +33,17 @@ export const PlanSchema = z.object({
     }),
   ),
   declined: z.array(z.object({ asked: z.string(), decision: z.string(), condition: z.string() })),
+  level: z
+    .object({ id: z.string(), title: z.string(), why: z.string(), entry: z.string() })
+    .optional()
+    .describe('the rung of the complexity ladder (templates/design/ladder.yaml) the plan stops at, and why; absent in plans written before issue 13'),
+  gates: z
+    .object({
+      approval: z.string().describe('who decides a gated call, attended and unattended'),
+      actions: z.array(z.object({ action: z.string(), effect: z.string(), kind: z.string(), sandboxed: z.boolean(), irreversible: z.boolean(), threshold: z.string().nullable(), decision: z.string(), rule: z.string() })),
+    })
+    .optional()
+    .describe('one gate per action of the brief (plans from a brief)'),
+  regimes: z.array(z.object({ name: z.string(), remark: z.string() })).optional().describe('regulatory remarks, only for regimes the brief names'),
 });
 export type Plan = z.infer<typeof PlanSchema>;

@@ -24,6 +24,7 @@ export async function renderPlan(plan: Plan, format: PlanFormat): Promise<string
   );
   hb.registerHelper('code', (s: unknown) => new hb.SafeString(`\`${String(s ?? '').replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('or', (a: unknown, b: unknown) => Boolean(a) || Boolean(b));
   hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
   hb.registerHelper('fence', (code: string) => '`'.repeat(Math.max(3, ...[...String(code).matchAll(/`+/g)].map((m) => m[0].length + 1))));
   const tpl = hb.compile(readFileSync(PLAN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
