@@ -191,6 +191,12 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (anchor !== undefined) anchorOf.set(ev, anchor);
   }
 
+  /** Hops from the primary loop to the declaration that ties an item (far when none). */
+  const primaryDist = (e: Evidence) => {
+    const a = anchorOf.get(e);
+    return a === undefined ? 99 : model.fromPrimary.get(a) ?? 50;
+  };
+
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {
     const out: Record<string, { strength: number; min: number; met: boolean }> = {};
     for (const c of criteria) {
@@ -222,7 +228,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
 
   // ---- primitives ----
   const detections: Detection[] = rubric.primitives.map((p) => {
-    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf);
+    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf, primaryDist);
     const crit = criteriaStrength(p.criteria, evs);
     const met = (conj: string[]) => conj.every((c) => crit[c]?.met);
     let verdict: Detection['verdict'] = 'absent';
@@ -313,10 +319,10 @@ const USE_KINDS = new Set<string>(['call', 'switch']);
 /**
  * Evidence in the order a reviewer reads it: tied items first (the mechanism where it acts),
  * then by the relation's rank in its criterion's `where` (the gate on the tool path before a
- * type in a tool module), then by criterion, calls and switches before declarations, then
- * strength, then place.
+ * type in a tool module), then by distance from the primary loop, then by criterion, calls and
+ * switches before declarations, then strength, then place.
  */
-function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map()): Evidence[] {
+function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map(), distOf: (e: Evidence) => number = () => 0): Evidence[] {
   const rank = (e: Evidence) => {
     const c = criteria.find((x) => x.id === e.criterion);
     const r = c?.where && e.relation ? c.where.indexOf(e.relation as Relation) : 9;
@@ -324,26 +330,42 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || distOf(a) - distOf(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
 function trimEvidence(sorted: Evidence[]): Evidence[] {
-  const bySignal = new Map<string, Evidence[]>();
+  // per signal, the best PER_SIGNAL items, from different files where the signal has them
+  const all = new Map<string, Evidence[]>();
   for (const e of sorted) {
     const k = `${e.criterion}/${e.signal}`;
-    const l = bySignal.get(k) ?? [];
-    if (l.length < PER_SIGNAL) l.push(e);
-    bySignal.set(k, l);
+    (all.get(k) ?? all.set(k, []).get(k)!).push(e);
+  }
+  const bySignal = new Map<string, Evidence[]>();
+  for (const [k, list] of all) {
+    const picked: Evidence[] = [];
+    const files = new Set<string>();
+    for (const e of list) if (picked.length < PER_SIGNAL && !files.has(e.file)) { picked.push(e); files.add(e.file); }
+    for (const e of list) if (picked.length < PER_SIGNAL && !picked.includes(e)) picked.push(e);
+    bySignal.set(k, picked.sort((a, b) => list.indexOf(a) - list.indexOf(b)));
   }
   const out: Evidence[] = [];
   for (let round = 0; round < PER_SIGNAL && out.length < PER_PRIMITIVE; round++) {
     for (const l of bySignal.values()) if (l[round] && out.length < PER_PRIMITIVE) out.push(l[round]!);
   }
-  // keep the reading order of the input
+  // keep the reading order of the input, but let the first items show different files: the
+  // call in the loop, then the mechanism's own module, rather than five lines of one file
   const keep = new Set(out);
-  return sorted.filter((e) => keep.has(e));
+  const ordered = sorted.filter((e) => keep.has(e));
+  const lead: Evidence[] = [];
+  const files = new Set<string>();
+  for (const e of ordered) if (lead.length < DISTINCT_LEAD && e.tied && !files.has(e.file)) { lead.push(e); files.add(e.file); }
+  const rest = ordered.filter((e) => !lead.includes(e));
+  return [...lead, ...rest];
 }
+
+/** How many leading evidence items prefer distinct files. */
+const DISTINCT_LEAD = 4;
 
 function confidenceOf(
   verdict: Detection['verdict'],

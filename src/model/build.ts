@@ -25,6 +25,8 @@ const MAX_CANDIDATES = 4;
 const LANDMARK_HOPS = 3;
 const FROM_LOOP_HOPS = 6;
 const MAX_LOOPS = 6;
+/** Extra hops charged when a loop candidate reaches only where tool calls are read. */
+const READ_PENALTY = 2;
 
 /** HTTP client calls that carry a model request when the file names a model endpoint. */
 const HTTP_CALL = /(?:^|\.)(?:fetch|post|request|urlopen|Do|send|create)$/;
@@ -183,23 +185,45 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const execDecls = new Set(sites['tool-exec'].map((s) => s.decl));
   const readDecls = new Set(sites['tool-call-read'].map((s) => s.decl));
   const toModel = distTo(modelDecls, LANDMARK_HOPS);
-  const toExec = distTo(execDecls.size ? execDecls : readDecls, LANDMARK_HOPS);
+  // where tools execute is the sign of a loop; reading the model's tool calls counts too (the
+  // execution may sit in a framework or behind a bus) but two hops further, since provider
+  // adapters also read tool calls to convert them
+  const actDecls = new Set([...execDecls, ...readDecls]);
+  const toRun = distTo(execDecls, LANDMARK_HOPS);
+  const toRead = distTo(readDecls, LANDMARK_HOPS);
+  const toExec = new Map<number, number>(toRun);
+  for (const [id, d] of toRead) if (!toExec.has(id) || toExec.get(id)! > d + READ_PENALTY) toExec.set(id, d + READ_PENALTY);
   const recursive = (id: number) => edges[id]!.some((e) => e.to === id);
+  /** Declarations reachable from `id` within FROM_LOOP_HOPS (bounded BFS). */
+  const reachCount = (id: number): number => {
+    const seen = new Set([id]);
+    let frontier = [id];
+    for (let hop = 0; hop < FROM_LOOP_HOPS && frontier.length && seen.size < 5000; hop++) {
+      const next: number[] = [];
+      for (const n of frontier) for (const e of edges[n]!) if (!seen.has(e.to)) { seen.add(e.to); next.push(e.to); }
+      frontier = next;
+    }
+    return seen.size;
+  };
   const candidates: Array<LoopInfo & { score: number }> = [];
   for (const [id, dm] of toModel) {
     const d = decls[id]!;
     if (d.test || d.kind === 'c') continue;
     const dt = toExec.get(id);
-    if (dt === undefined && (execDecls.size || readDecls.size)) continue;
+    if (dt === undefined && actDecls.size) continue;
     const score = dm + (dt ?? 0) - (d.loop || recursive(id) ? 1 : 0) + (d.kind === 'module' ? 1 : 0);
     candidates.push({ decl: id, toModel: dm, toTools: dt ?? null, score });
   }
-  candidates.sort((a, b) => a.score - b.score || decls[a.decl]!.file.localeCompare(decls[b.decl]!.file) || decls[a.decl]!.start - decls[b.decl]!.start);
+  // among equals, the loop with the most machinery around it (what it reaches) is the harness's;
+  // counted only for the candidates near the best score
+  const minScore = Math.min(...candidates.map((c) => c.score));
+  const reachSize = new Map(candidates.filter((c) => c.score <= minScore + 1).map((c) => [c.decl, reachCount(c.decl)]));
+  candidates.sort((a, b) => a.score - b.score || (reachSize.get(b.decl) ?? 0) - (reachSize.get(a.decl) ?? 0) || decls[a.decl]!.file.localeCompare(decls[b.decl]!.file) || decls[a.decl]!.start - decls[b.decl]!.start);
   // a file's top level is a loop only when no function qualifies
   const pool = candidates.some((c) => decls[c.decl]!.kind !== 'module') ? candidates.filter((c) => decls[c.decl]!.kind !== 'module') : candidates;
   const best = pool[0]?.score;
   const loops: LoopInfo[] = pool
-    .filter((c) => c.score === best || (c.score <= best! + 1 && (decls[c.decl]!.loop || recursive(c.decl))))
+    .filter((c) => c.score <= best! + 1)
     .slice(0, MAX_LOOPS)
     .map(({ decl, toModel: m, toTools: t }) => ({ decl, toModel: m, toTools: t }));
 
@@ -224,8 +248,9 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   };
   const parent = new Map<number, number>();
   const fromLoop = forward(loops.map((l) => l.decl), FROM_LOOP_HOPS, parent);
+  const fromPrimary = loops.length ? forward([loops[0]!.decl], FROM_LOOP_HOPS) : new Map<number, number>();
   const reachModel = distTo(modelDecls, FROM_LOOP_HOPS);
-  const reachExec = distTo(execDecls.size ? execDecls : readDecls, FROM_LOOP_HOPS);
+  const reachExec = distTo(actDecls, FROM_LOOP_HOPS);
   const toolPath = new Set([...fromLoop.keys()].filter((id) => reachExec.has(id)));
   const modelPath = new Set([...fromLoop.keys()].filter((id) => reachModel.has(id)));
   const hopLine = new Map<number, number>();
@@ -260,7 +285,7 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const fromEntry = new Set(forward(entries, 10, entryParent).keys());
 
   const usedFiles = new Set<string>();
-  for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (decls[id]!.kind !== 'module' || fromLoop.has(id)) usedFiles.add(decls[id]!.file);
+  for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (!decls[id]!.test && (decls[id]!.kind !== 'module' || fromLoop.has(id))) usedFiles.add(decls[id]!.file);
   const testsHarness = (file: string): boolean => {
     if (usedFiles.has(file)) return true;
     const dir = dirOf(file);
@@ -289,7 +314,7 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, fromPrimary, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
 }
 
 /**

@@ -70,6 +70,8 @@ export interface HarnessModel {
   sites: Record<LandmarkId, Site[]>;
   loops: LoopInfo[];
   fromLoop: Map<number, number>;
+  /** Hops from the primary loop (the first of `loops`) only: evidence near it is read first. */
+  fromPrimary: Map<number, number>;
   parent: Map<number, number>;
   toolPath: Set<number>;
   modelPath: Set<number>;
