@@ -194,7 +194,9 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   /** Hops from the primary loop to the declaration that ties an item (far when none). */
   const primaryDist = (e: Evidence) => {
     const a = anchorOf.get(e);
-    return a === undefined ? 99 : model.fromPrimary.get(a) ?? 50;
+    if (a === undefined) return 99;
+    if (e.relation === 'harness-test') return 20 + (model.testDistance(e.file) ?? 30);
+    return model.fromPrimary.get(a) ?? 50;
   };
 
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {

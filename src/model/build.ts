@@ -142,6 +142,17 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
     }
   }
 
+  // importing a module runs its top level (and a Go package's init functions)
+  for (const [to, froms] of reach.importers) {
+    const target = moduleOf.get(to);
+    if (target === undefined) continue;
+    for (const from of froms) {
+      const source = moduleOf.get(from);
+      if (source !== undefined && source !== target && !decls[source]!.test) edges[source]!.push({ to: target, line: 1 });
+    }
+  }
+  for (const d of decls) if (d.family === 'go' && d.kind === 'f' && d.name === 'init' && !d.test) edges[moduleOf.get(d.file)!]!.push({ to: d.id, line: d.start });
+
   // ---- landmarks ----
   const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [] };
   const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => l.signals.map((s) => compileSignal('landmark', id, s)));
@@ -286,22 +297,31 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
 
   const usedFiles = new Set<string>();
   for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (!decls[id]!.test && (decls[id]!.kind !== 'module' || fromLoop.has(id))) usedFiles.add(decls[id]!.file);
-  const testsHarness = (file: string): boolean => {
-    if (usedFiles.has(file)) return true;
+  const testDistances = new Map<string, number | undefined>();
+  const testDistance = (file: string): number | undefined => {
+    if (testDistances.has(file)) return testDistances.get(file);
+    let best: number | undefined;
+    const consider = (f: string, hop: number) => {
+      const d = usedFiles.has(f) ? hop + (loopModules.has(f) ? 0 : 10) : undefined;
+      if (d !== undefined && (best === undefined || d < best)) best = d;
+    };
+    consider(file, 0);
     const dir = dirOf(file);
-    if (file.endsWith('.go')) for (const f of usedFiles) if (dirOf(f) === dir) return true;
+    if (file.endsWith('.go')) for (const f of fileByPath.keys()) if (f !== file && dirOf(f) === dir) consider(f, 1);
     let frontier = [file];
     const seen = new Set(frontier);
-    for (let hop = 0; hop < 3 && frontier.length; hop++) {
+    for (let hop = 1; hop <= 3 && frontier.length; hop++) {
       const next: string[] = [];
       for (const f of frontier) for (const t of importsOf.get(f) ?? []) {
-        if (usedFiles.has(t)) return true;
+        consider(t, hop);
         if (!seen.has(t)) { seen.add(t); next.push(t); }
       }
       frontier = next;
     }
-    return false;
+    testDistances.set(file, best);
+    return best;
   };
+  const testsHarness = (file: string) => testDistance(file) !== undefined;
 
   const loopModules = new Set<string>();
   for (const l of loops) {
@@ -314,7 +334,7 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, fromPrimary, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, fromPrimary, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
 }
 
 /**
