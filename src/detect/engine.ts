@@ -196,6 +196,9 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const a = anchorOf.get(e);
     if (a === undefined) return 99;
     if (e.relation === 'harness-test') return 20 + (model.testDistance(e.file) ?? 30);
+    // a gate is read where tools execute, a budget where the model is called, the rest near the loop
+    if (e.relation === 'tool-path') return model.toToolsDist.get(a) ?? 50;
+    if (e.relation === 'model-path' || e.relation === 'before-model') return model.toModelDist.get(a) ?? 50;
     return model.fromPrimary.get(a) ?? 50;
   };
 

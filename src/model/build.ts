@@ -46,6 +46,19 @@ function enclosingOf(list: ModelDecl[], d: ModelDecl): number | undefined {
   return best?.id;
 }
 
+/** A class or struct named as a tool (`WriteFileTool`, `BashTool`, `tool_bash`... not `ToolRegistry`). */
+const TOOL_CLASS = /(?:^|[a-z0-9_])Tools?$|^Tool[A-Z_]/;
+
+/** Method names too common to resolve by name alone across a repository. */
+const GENERIC_METHODS = new Set([
+  'get', 'set', 'has', 'delete', 'add', 'remove', 'clear', 'push', 'pop', 'shift', 'map', 'filter', 'forEach', 'find', 'some', 'every', 'reduce',
+  'join', 'split', 'then', 'catch', 'finally', 'on', 'off', 'emit', 'once', 'send', 'write', 'read', 'close', 'open', 'start', 'stop', 'call', 'apply',
+  'bind', 'update', 'create', 'init', 'load', 'save', 'next', 'keys', 'values', 'entries', 'items', 'toString', 'json', 'parse', 'stringify', 'resolve',
+  'reject', 'log', 'info', 'warn', 'error', 'debug', 'append', 'extend', 'insert', 'copy', 'format', 'replace', 'match', 'test', 'wait', 'lock',
+  'unlock', 'put', 'post', 'fetch', 'list', 'count', 'size', 'reset', 'dispose', 'flush', 'String', 'Close', 'Get', 'Set', 'Write', 'Read', 'Error',
+  'len', 'unwrap', 'clone', 'into', 'iter', 'collect', 'lines', 'strip', 'lower', 'upper', 'encode', 'decode', 'dump', 'dumps', 'loads',
+]);
+
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
 
 export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): HarnessModel {
@@ -112,6 +125,9 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
       if (own.length) return own;
       if (same.length) return same;
     } else if (same.length && (!recv || same.length <= MAX_CANDIDATES)) return same;
+    // a generic method name on another object (map.set, list.push, stream.write) is resolved
+    // only within the file and the modules it imports, never by name across the repository
+    if (recv && !SELF.has(recv) && GENERIC_METHODS.has(name)) return same.length ? same : fam.filter((id) => importsOf.get(file)?.has(decls[id]!.file));
     const imported = importsOf.get(file);
     const dir = family === 'go' ? dirOf(file) : undefined;
     const near = fam.filter((id) => imported?.has(decls[id]!.file) || (dir !== undefined && dirOf(decls[id]!.file) === dir));
@@ -284,7 +300,11 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   // (the callees at each execution site, not the declaration that holds it: that is often the loop)
   const implStarts = new Set<number>(sites['tool-def'].map((s) => s.decl).filter((id) => decls[id]!.kind !== 'module'));
   for (const site of sites['tool-exec']) for (const e of edges[site.decl]!) if (e.line === site.line) implStarts.add(e.to);
-  for (const d of decls) if (!d.test && d.kind === 'm' && defFiles.has(d.file) && TOOL_METHOD.test(d.name)) implStarts.add(d.id);
+  for (const d of decls) {
+    if (d.test || d.kind !== 'm') continue;
+    // tool-shaped methods beside tool definitions, and every method of a class named as a tool
+    if ((defFiles.has(d.file) && TOOL_METHOD.test(d.name)) || (d.container && TOOL_CLASS.test(d.container))) implStarts.add(d.id);
+  }
   const toolImpl = new Set(forward(implStarts, 4).keys());
   // functions handed to tool definitions as values are not calls: the other declarations of a
   // file that defines tools count as tool code, unless they are the loop or lead to the model
@@ -334,7 +354,7 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, fromPrimary, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
 }
 
 /**

@@ -70,6 +70,9 @@ export interface HarnessModel {
   sites: Record<LandmarkId, Site[]>;
   loops: LoopInfo[];
   fromLoop: Map<number, number>;
+  /** Hops from a declaration to tool execution (or a tool-call read) and to a model call. */
+  toToolsDist: Map<number, number>;
+  toModelDist: Map<number, number>;
   /** Hops from the primary loop (the first of `loops`) only: evidence near it is read first. */
   fromPrimary: Map<number, number>;
   parent: Map<number, number>;
