@@ -65,7 +65,7 @@ export async function readJudgeResults(file: string, report: Report, rubric: Rub
   const sheet = readJsonFile(file, WorksheetSchema, 'judge results');
   const { packets } = await buildWorksheet(report, rubric, root, opts);
   if (sheet.evidenceHash !== evidenceHash(packets)) {
-    throw new ConfigError(`${file}: these judge results were made for different evidence (the code or rubric changed since the worksheet was written); run --judge host again`);
+    throw new ConfigError(`${file}: these judge results were made for different evidence (the code, the rubric or --judge-mode changed since the worksheet was written); run --judge host again`);
   }
   const byId = new Map(sheet.items.map((i) => [i.primitive, i]));
   const usage = emptyUsage();
