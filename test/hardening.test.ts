@@ -109,18 +109,18 @@ describe('issue 12: secrets and the judge', () => {
     const report = await evaluate({ target: fixture('ts-full-harness'), cache: false });
     const t0 = Date.now();
     const { report: judged } = await judge(report, rubric, judgeOpts(fixture('ts-full-harness'), { timeoutMs: 60_000, maxRetries: 2, deadlineMs: 1500 }));
-    expect(Date.now() - t0).toBeLessThan(6000);
+    expect(Date.now() - t0).toBeLessThan(12_000); // without the deadline: 3 attempts x 60 s per call
     expect(judged.judge!.stopReason).toMatchObject({ code: 'deadline' });
     expect(table(judged)).toEqual(table(report));
     expect(judged.judge!.reviews.filter((r) => r.status === 'judged')).toHaveLength(0);
     // the CLI flag, in seconds
     const t1 = Date.now();
     const r = await cliAsync(['evaluate', fixture('ts-minimal-chat'), '--judge', 'anthropic', '--base-url', server.url, '--judge-deadline', '1', '--no-cache'], { ANTHROPIC_API_KEY: 'sk-ant-test', PLUMBLINE_CACHE_DIR: cacheDir });
-    expect(Date.now() - t1).toBeLessThan(15_000);
+    expect(Date.now() - t1).toBeLessThan(40_000);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/judge deadline of 1\.0 s passed/);
     expect(r.stdout).toMatch(/^plumbline .* — ts-minimal-chat/);
-  }, 60_000);
+  }, 120_000);
 
   it('item 5: in adjust mode comments and docstrings never reach the judge, so injected prose cannot move a verdict', async () => {
     const phrases = [
@@ -258,7 +258,9 @@ describe('issue 12: files and CLI', () => {
     chmodSync(join(dir, 'locked'), 0o000);
     // root reads anything: run the CLI as nobody then (everything it needs is world-readable)
     const asRoot = process.getuid?.() === 0;
-    for (let d = dir; d !== '/'; d = dirname(d)) if (d.startsWith(tmpdir())) chmodSync(d, 0o755);
+    // folders below the temp dir (and the run's own temp dir, never /tmp itself) must be traversable
+    for (let d = dir; d.startsWith(tmpdir() + '/'); d = dirname(d)) chmodSync(d, 0o755);
+    if (/plumbline-test-run-/.test(tmpdir())) chmodSync(tmpdir(), 0o755);
     const cache = join(dirname(dir), 'cache');
     mkdirSync(cache, { mode: 0o777 });
     chmodSync(cache, 0o777);

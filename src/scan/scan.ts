@@ -49,9 +49,10 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
 /**
  * Checks that `target` is a readable directory and returns its absolute path.
- * @throws TargetError (exit code 2) when it does not exist, is not a directory or is unreadable
+ * @throws TargetError (exit code 2) when it is empty, does not exist, is not a directory or is unreadable
  */
 export function resolveTarget(target: string): string {
+  if (!target.trim()) throw new TargetError('the target path is empty (use . for the current directory)');
   const root = resolve(target);
   let st: Stats;
   try {
