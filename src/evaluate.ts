@@ -1,7 +1,10 @@
-import { basename } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { LoadedRubric } from './rubric/load.js';
-import { resolveTarget, scan } from './scan/scan.js';
+import { resolveTarget, scan, type SkipCounts } from './scan/scan.js';
+import { SKIP_LABEL } from './report/labels.js';
+import { TargetError } from './util/errors.js';
 import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
@@ -53,7 +56,8 @@ export type EvaluateEvent =
 /**
  * Runs the static audit: scan -> extract -> detect -> score (STYLE.md data flow).
  * Deterministic: the same files and rubric give the same report, byte for byte.
- * @throws TargetError (bad target), RubricError (bad rubric); never writes inside the target
+ * @throws TargetError (bad target, or no file left to audit), RubricError (bad rubric); never
+ * writes inside the target
  */
 export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const t0 = performance.now();
@@ -65,10 +69,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const rubricHash = loaded?.hash ?? quickRubricHash(opts.rubric as string | undefined);
   const scanned = await scan(root, { maxFileSize: opts.maxFileSize, exclude: opts.exclude });
   emit({ type: 'scan', ms: ms(), files: scanned.files.length, lister: scanned.lister });
+  if (!scanned.files.length) throw nothingToAudit(opts.target, scanned.skipped);
+  const custom = customRubric(root, typeof opts.rubric === 'object' ? opts.rubric.path : opts.rubric);
 
   const cache = new AnalysisCache(root, opts.cache !== false);
   const runKey = sha256(JSON.stringify([
-    VERSION, EXTRACTOR_VERSION, rubricHash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
+    VERSION, EXTRACTOR_VERSION, rubricHash, custom ?? null, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
   ]));
   const memo = cache.loadRun(runKey);
@@ -84,6 +90,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const prefilter = buildPrefilter(rubric);
   const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
+  if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
   const reach = computeReachability(root, files);
   const model = buildModel(rubric, files, reach);
@@ -104,7 +111,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   let report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'plumbline', version: VERSION },
-    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16) },
+    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16), ...(custom ? { custom } : {}) },
     target: {
       name: basename(root),
       lister: scanned.lister,
@@ -127,6 +134,29 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
   emit({ type: 'done', ms: ms(), cached: false });
   return report;
+}
+
+/** The bundled rubric, `rubrics/core.yaml`. */
+const CORE_RUBRIC = fileURLToPath(new URL('../rubrics/core.yaml', import.meta.url));
+
+/**
+ * Where a rubric that is not the bundled one came from (issue 12: a loosened rubric must be
+ * named in every report). @returns undefined for the bundled rubric; else the file, relative
+ * to the target when it lies inside it (`inTarget`), absolute otherwise
+ */
+function customRubric(root: string, path: string | undefined): { file: string; inTarget: boolean } | undefined {
+  if (path === undefined) return undefined;
+  const abs = resolve(path);
+  if (abs === CORE_RUBRIC) return undefined;
+  const rel = relative(root, abs);
+  const inTarget = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return { file: inTarget ? rel.split(sep).join('/') : abs, inTarget };
+}
+
+/** The one-line target error when no file is left to audit, with what was skipped. */
+function nothingToAudit(target: string, skipped: SkipCounts): TargetError {
+  const parts = Object.entries(skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${SKIP_LABEL[k as keyof SkipCounts]}`);
+  return new TargetError(`nothing to audit in ${target}: no readable source file${parts.length ? ` (skipped: ${parts.join(', ')})` : ' (the folder is empty)'}; check the path and --exclude`);
 }
 
 /** sha256 of the rubric file's text, or '' when unreadable (loadRubric then reports the error). */

@@ -408,6 +408,6 @@ const SHAPE_TEXT: Record<Shape, string> = {
 
 function summaryOf(c: Context): string {
   const extra = c.flags.filter((f) => ['mutating-tools', 'multi-agent', 'long-running'].includes(f));
-  if (c.shape === 'not-an-agent') return `This is ${SHAPE_TEXT[c.shape]}.`;
+  if (c.shape === 'not-an-agent') return 'This does not look like an agent harness: no agent loop (a model call that leads to tool execution) was found.';
   return `This looks like ${SHAPE_TEXT[c.shape]}${extra.length ? `; flags: ${extra.join(', ')}` : ''}.`;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Report } from './schema.js';
 import { skippedText } from './text.js';
+import { plural, rubricNote } from './labels.js';
 
 /** Path of the Markdown report template. */
 export const MARKDOWN_TEMPLATE = fileURLToPath(new URL('../../templates/report.md.hbs', import.meta.url));
@@ -22,5 +23,5 @@ export async function renderMarkdown(r: Report): Promise<string> {
   hb.registerHelper('fixed', (n: unknown) => Number(n).toFixed(4));
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   const tpl = hb.compile(readFileSync(MARKDOWN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
-  return tpl({ ...r, skipped: skippedText(r) }).replace(/\n{3,}/g, '\n\n');
+  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric) }).replace(/\n{3,}/g, '\n\n');
 }
