@@ -4,6 +4,7 @@ import { extractPython } from '../src/extract/python.js';
 import { extractRust } from '../src/extract/rust.js';
 import { extractGo } from '../src/extract/go.js';
 import type { Fact } from '../src/extract/types.js';
+import { scanImports } from '../src/extract/index.js';
 
 const has = (facts: Fact[], k: string, v: string) => facts.some((f) => f.k === k && f.v === v);
 
@@ -52,6 +53,23 @@ describe('Python front end', () => {
     expect(has(r.facts, 'member', 'cost_limit')).toBe(true);
     expect(has(r.facts, 'key', 'cost')).toBe(true);
     expect(r.imports).toContain('anthropic');
+  });
+});
+
+describe('import-only scan (files the prefilter leaves out)', () => {
+  test('Python: a from-import after an unparenthesised from-import is kept; parenthesised lists span lines', () => {
+    const r = scanImports('python', [
+      'from a import b',
+      'from c.d import e, f as g',
+      'from h import (',
+      '    i,  # a comment, not a name',
+      '    j as k,',
+      ')',
+      'from l import *',
+      'from . import m',
+      'import n.o, p',
+    ].join('\n'), 'x.py');
+    expect(r.imports).toEqual(['n.o', 'p', 'a', 'a.b', 'c.d', 'c.d.e', 'c.d.f', 'h', 'h.i', 'h.j', 'l', '.', '.m']);
   });
 });
 

@@ -14,7 +14,7 @@ import { extractSyntax } from './syntax.js';
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 18;
+export const EXTRACTOR_VERSION = 19;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -125,10 +125,12 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
   let entry = false;
   if (lang === 'python') {
     for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)/gm)) for (const mod of m[1]!.split(',')) imports.push(mod.trim());
-    for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,*\n]*)/gm)) {
+    // a parenthesised name list may span lines (and hold comments); a bare one ends at its line
+    for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)|([\w \t,*]*))/gm)) {
       const mod = m[1]!;
       imports.push(mod);
-      for (const name of m[2]!.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
+      const names = m[2] !== undefined ? m[2].replace(/#[^\n]*/g, '') : m[3]!;
+      for (const name of names.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
     }
     entry = /^[ \t]*if[ \t]+__name__[ \t]*==[ \t]*["']__main__["']/m.test(text);
     // one pass over the text; line numbers are counted only for the (rare) matches
