@@ -4,6 +4,7 @@ import type { LoadedRubric } from './rubric/load.js';
 import { resolveTarget, scan } from './scan/scan.js';
 import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
+import { buildFactFilter } from './extract/keep.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { buildModel } from './model/build.js';
@@ -81,8 +82,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();
-  const prefilter = buildPrefilter(rubric);
-  const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
+  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric) };
+  const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
 
   const reach = computeReachability(root, files);

@@ -2,7 +2,8 @@ import type { ScannedFile, SkipCounts } from '../scan/scan.js';
 import { readText } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
-import type { FileFacts } from './types.js';
+import { flat, type FileFacts } from './types.js';
+import type { FactFilter, KeepFn } from './keep.js';
 import type { Prefilter } from './prefilter.js';
 import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
@@ -20,7 +21,11 @@ export const EXTRACTOR_VERSION = 19;
 export interface AnalyzedFile extends ScannedFile {
   hash: string;
   facts: FileFacts;
-  /** Text of code files, kept for the wired-in check of the detect stage; dropped afterwards. */
+  /**
+   * Text of code files, for the wired-in check and the evidence snippets of the detect stage.
+   * Held in memory for product code only (the wired-in check reads all of it); other files read
+   * it again from disk when asked (a few evidence snippets), so their texts are not retained.
+   */
   text?: string;
 }
 
@@ -34,24 +39,38 @@ export interface ExtractStats {
   cached: number;
 }
 
+/** What decides how much of each file is read: the rubric prefilters and the fact filter. */
+export interface ExtractPlan {
+  /** Files whose text can hold no fact a signal matches only get the import scan. */
+  prefilter: Prefilter;
+  /** The same for test files, from the signals that count test facts (their titles span words). */
+  testPrefilter?: Prefilter;
+  /** Which facts to keep (src/extract/keep.ts); all when omitted. */
+  filter?: FactFilter;
+}
+
 /**
  * The extract stage: reads every scanned file once, skips binary/non-UTF-8/empty files (counted
  * in `skipped`), and produces facts per file from the cache or the language front end.
  * The TypeScript front end (ts-morph) is imported lazily, only when a file needs parsing.
- * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilter, content)`; updated in place
+ * @param plan the prefilters and the fact filter (a bare Prefilter: every test file is parsed
+ *   and every fact kept)
+ * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilters, filter, content)`; updated in place
  */
 export async function extractAll(
   root: string,
   files: ScannedFile[],
-  prefilter: Prefilter,
+  plan: ExtractPlan | Prefilter,
   store: FactsStore,
   skipped: SkipCounts,
 ): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string> }> {
+  const p: ExtractPlan = 'test' in plan ? { prefilter: plan } : plan;
   const out: AnalyzedFile[] = [];
   const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
   const used = new Set<string>();
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(prefilter.source)}\0`;
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}`)}\0`;
   let tsFront: typeof import('./typescript.js') | undefined;
+  const loadTs = async () => (tsFront ??= await import('./typescript.js'));
   for (const f of files) {
     const text = readText(root, f.path);
     if (text === 'binary') { skipped.binary++; continue; }
@@ -63,48 +82,74 @@ export async function extractAll(
     let facts = store.get(hash);
     if (facts) stats.cached++;
     else {
-      facts = await extractOne(f, text, prefilter, async () => (tsFront ??= await import('./typescript.js')));
+      facts = await extractOne(f, text, p, loadTs);
       if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
       if (facts.parsed) stats.parsed++;
       else stats.prefiltered++;
       store.set(hash, facts);
     }
-    out.push({ ...f, hash, facts, text: isCode(f.language) ? text : undefined });
+    const a: AnalyzedFile = { ...f, hash, facts };
+    if (isCode(f.language)) {
+      if (f.role === 'source') a.text = text;
+      else lazyText(a, root);
+    }
+    out.push(a);
   }
   return { files: out, stats, used };
+}
+
+/** One re-read text at a time: snippets are asked for file by file. */
+let lastRead: { file: string; text: string | undefined } | undefined;
+
+/** Defines `text` as a getter that reads the file again (the text was not retained). */
+function lazyText(a: AnalyzedFile, root: string): void {
+  const file = `${root}\0${a.path}`;
+  Object.defineProperty(a, 'text', {
+    enumerable: false,
+    configurable: true,
+    get(): string | undefined {
+      if (lastRead?.file !== file) {
+        const t = readText(root, a.path);
+        lastRead = { file, text: t === 'binary' || t === 'non-utf8' || t === 'empty' || t === 'unreadable' ? undefined : t };
+      }
+      return lastRead.text;
+    },
+  });
 }
 
 async function extractOne(
   f: ScannedFile,
   text: string,
-  prefilter: Prefilter,
+  plan: ExtractPlan,
   loadTs: () => Promise<typeof import('./typescript.js')>,
 ): Promise<FileFacts> {
+  const test = f.role === 'test';
+  // test files pass by the signals that count test facts (all of them without that prefilter)
+  const relevant = test ? !plan.testPrefilter || plan.testPrefilter.test(text, f.language) : plan.prefilter.test(text);
+  const keep = plan.filter?.forFile(f.role, f.language);
   switch (f.language) {
     case 'typescript':
     case 'javascript':
-      // test files always get the full front end: their titles span words the prefilter cannot see
-      if (f.role !== 'test' && !prefilter.test(text)) return scanTypeScriptImports(text);
-      return (await loadTs()).extractTypeScript(f.path, text);
+      if (!relevant) return scanTypeScriptImports(text);
+      return (await loadTs()).extractTypeScript(f.path, text, keep, { titlesOnly: test && !!plan.testPrefilter?.titlesOnly });
     case 'python':
     case 'rust':
     case 'go': {
       // benchmark hook (scripts/bench-mixed.mjs): read the file, run no front end
       if (SKIP_FRONTENDS.has(f.language)) return { facts: [], imports: [], parsed: false };
-      // the same prefilter as TypeScript
-      if (f.role !== 'test' && !prefilter.test(text)) return scanImports(f.language, text, f.path);
+      if (!relevant) return scanImports(f.language, text, f.path);
       if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
       try {
         // test files are parsed whole; other files only in their top-level units that hold a stem
-        const relevant = f.role === 'test' ? undefined : (chunk: string) => prefilter.test(chunk);
-        return await extractSyntax(f.language, text, f.path, relevant);
+        const units = test ? undefined : (chunk: string) => plan.prefilter.test(chunk);
+        return await extractSyntax(f.language, text, f.path, units, keep);
       } catch {
         // a grammar that cannot load (or a parser crash) falls back to the line-level front end
         return lineFrontEnd(f.language, text, f.path);
       }
     }
     case 'config':
-      return extractConfig(text);
+      return extractConfig(text, keep);
     default:
       return { facts: [], imports: [], parsed: false };
   }
@@ -153,13 +198,13 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
   return { facts, imports, entry, parsed: false };
 }
 
-/** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000). */
-function extractConfig(text: string): FileFacts {
+/** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000) that `keep` keeps. */
+function extractConfig(text: string, keep?: KeepFn): FileFacts {
   const facts: FileFacts['facts'] = [];
   const lines = text.split(/\r?\n/, 2000);
   lines.forEach((line, i) => {
     const t = line.trim();
-    if (t && !t.startsWith('#') && t.length <= 200) facts.push({ k: 'text', v: t, l: i + 1 });
+    if (t && !t.startsWith('#') && t.length <= 200 && (!keep || keep('text', t, false))) facts.push({ k: 'text', v: flat(t), l: i + 1 });
   });
   return { facts, imports: [], parsed: true };
 }
