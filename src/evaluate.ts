@@ -82,7 +82,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();
-  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric) };
+  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric), codeCache: cache.codeDir };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
 

@@ -10,6 +10,7 @@ import { extractRust } from './rust.js';
 import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
+import { setCompilerCodeCache } from './ts-compiler.js';
 
 /** `PLUMBLINE_SKIP_FRONTENDS=python,rust,go`: a benchmark baseline that only reads those files. */
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
@@ -47,6 +48,8 @@ export interface ExtractPlan {
   testPrefilter?: Prefilter;
   /** Which facts to keep (src/extract/keep.ts); all when omitted. */
   filter?: FactFilter;
+  /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
+  codeCache?: string;
 }
 
 /**
@@ -68,9 +71,18 @@ export async function extractAll(
   const out: AnalyzedFile[] = [];
   const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
   const used = new Set<string>();
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}`)}\0`;
+  // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
+  // scripts, tooling, examples) are nobody's callees: only signals can want their facts
+  const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
   let tsFront: typeof import('./typescript.js') | undefined;
-  const loadTs = async () => (tsFront ??= await import('./typescript.js'));
+  const loadTs = async () => {
+    if (!tsFront) {
+      setCompilerCodeCache(p.codeCache);
+      tsFront = await import('./typescript.js');
+    }
+    return tsFront;
+  };
   for (const f of files) {
     const text = readText(root, f.path);
     if (text === 'binary') { skipped.binary++; continue; }
@@ -82,7 +94,7 @@ export async function extractAll(
     let facts = store.get(hash);
     if (facts) stats.cached++;
     else {
-      facts = await extractOne(f, text, p, loadTs);
+      facts = await extractOne(f, text, p, loadTs, jsSource);
       if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
       if (facts.parsed) stats.parsed++;
       else stats.prefiltered++;
@@ -122,6 +134,7 @@ async function extractOne(
   text: string,
   plan: ExtractPlan,
   loadTs: () => Promise<typeof import('./typescript.js')>,
+  jsSource = true,
 ): Promise<FileFacts> {
   const test = f.role === 'test';
   // test files pass by the signals that count test facts (all of them without that prefilter)
@@ -131,6 +144,8 @@ async function extractOne(
     case 'typescript':
     case 'javascript':
       if (!relevant) return scanTypeScriptImports(text);
+      // nothing would read its facts: the compiler is not even loaded for a handful of such files
+      if (!jsSource && !test && f.role !== 'source' && plan.filter && !plan.filter.takesCode(f.role)) return scanTypeScriptImports(text);
       return (await loadTs()).extractTypeScript(f.path, text, keep, { titlesOnly: test && !!plan.testPrefilter?.titlesOnly });
     case 'python':
     case 'rust':

@@ -18,6 +18,8 @@ export interface FactFilter {
   source: string;
   /** The keep test for one file; `testRegion` is the sink's state (Rust `#[cfg(test)]` code). */
   forFile(role: Role, language: Language): KeepFn;
+  /** True when some signal takes code facts (anything but paths and config text) in files of this role. */
+  takesCode(role: Role): boolean;
 }
 
 /** Keep test for one fact of one file. */
@@ -42,8 +44,11 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
   SignalIndex.share(index);
   const kindSets = new Map<string, Set<FactKind>>();
   const source = sha256(JSON.stringify([rubric.context, rubric.landmarks, rubric.primitives.map((p) => p.criteria)]));
+  const codeRoles = new Set<Role>();
+  for (const sig of signals) if (sig.signal.kinds.some((k) => k !== 'path' && k !== 'text')) sig.roles.forEach((r) => codeRoles.add(r));
   return {
     source,
+    takesCode: (role) => codeRoles.has(role),
     forFile(role, language) {
       const product = role === 'source';
       const python = language === 'python';

@@ -34,7 +34,6 @@ const wasmDir = () => dirname(require.resolve('@vscode/tree-sitter-wasm'));
 export async function loadSyntax(lang: SyntaxLanguage): Promise<{ Parser: typeof TSParser; language: TSLanguage }> {
   runtime ??= (async () => {
     setFlagsFromString('--wasm-lazy-compilation');
-    setFlagsFromString('--liftoff-only');
     const mod = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
     await mod.Parser.init({ locateFile: (f: string) => join(wasmDir(), f) });
     QueryCtor = mod.Query;

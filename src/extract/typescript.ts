@@ -1,12 +1,8 @@
-import { createRequire } from 'node:module';
 import type { ts } from 'ts-morph';
+import { loadTypeScriptCompiler } from './ts-compiler.js';
 
-/**
- * The TypeScript compiler bundled by ts-morph (its `@ts-morph/common` package), loaded with
- * `require` from ts-morph's own location: this skips ts-morph's project layer and Node's
- * ESM-to-CommonJS export scan of the 9 MB compiler (about 90 ms per cold run).
- */
-const tsc: typeof ts = createRequire(createRequire(import.meta.url).resolve('ts-morph'))('@ts-morph/common').ts;
+/** The TypeScript compiler bundled by ts-morph (see src/extract/ts-compiler.ts). */
+const tsc: typeof ts = loadTypeScriptCompiler();
 
 // The compiler's namespace exports are getters: read each once, not once per node.
 const { SyntaxKind: SK, JSDocParsingMode, ScriptKind, ScriptTarget, createSourceFile, forEachChild, isAwaitExpression, isCallExpression, isElementAccessExpression, isExternalModuleReference, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertySignature, isStringLiteral, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode } = tsc;

@@ -28,6 +28,11 @@ export class AnalysisCache {
     return this.dir !== undefined;
   }
 
+  /** Folder for compiled-code caches (shared by every root), or undefined when the cache is off. */
+  get codeDir(): string | undefined {
+    return this.dir ? join(userCacheDir(), 'v8') : undefined;
+  }
+
   private read<T>(name: string): T | undefined {
     if (!this.dir) return undefined;
     try {
