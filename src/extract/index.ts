@@ -23,9 +23,8 @@ export interface AnalyzedFile extends ScannedFile {
   hash: string;
   facts: FileFacts;
   /**
-   * Text of code files, for the wired-in check and the evidence snippets of the detect stage.
-   * Held in memory for product code only (the wired-in check reads all of it); other files read
-   * it again from disk when asked (a few evidence snippets), so their texts are not retained.
+   * Text of code files, for the wired-in check and the evidence snippets of the detect stage:
+   * read again from disk when asked (one file at a time), so no file text stays in memory.
    */
   text?: string;
 }
@@ -71,6 +70,7 @@ export async function extractAll(
   const out: AnalyzedFile[] = [];
   const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
   const used = new Set<string>();
+  const intern = new Map<string, string>();
   // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
   // scripts, tooling, examples) are nobody's callees: only signals can want their facts
   const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
@@ -100,17 +100,34 @@ export async function extractAll(
       else stats.prefiltered++;
       store.set(hash, facts);
     }
+    internValues(facts, intern);
     const a: AnalyzedFile = { ...f, hash, facts };
-    if (isCode(f.language)) {
-      if (f.role === 'source') a.text = text;
-      else lazyText(a, root);
-    }
+    if (isCode(f.language)) lazyText(a, root);
     out.push(a);
   }
   return { files: out, stats, used };
 }
 
-/** One re-read text at a time: snippets are asked for file by file. */
+/**
+ * Makes equal fact values, declaration names and imports one string across the run (a call path
+ * such as `logger.debug` recurs thousands of times). Facts from the cache are interned too.
+ */
+function internValues(facts: FileFacts, intern: Map<string, string>): void {
+  const one = (s: string) => {
+    const known = intern.get(s);
+    if (known !== undefined) return known;
+    intern.set(s, s);
+    return s;
+  };
+  for (const x of facts.facts) x.v = one(x.v);
+  for (const d of facts.decls ?? []) {
+    d.n = one(d.n);
+    if (d.c) d.c = one(d.c);
+  }
+  for (let i = 0; i < facts.imports.length; i++) facts.imports[i] = one(facts.imports[i]!);
+}
+
+/** One re-read text at a time: the wired-in check and the snippets ask file by file. */
 let lastRead: { file: string; text: string | undefined } | undefined;
 
 /** Defines `text` as a getter that reads the file again (the text was not retained). */
