@@ -82,7 +82,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();
-  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric), codeCache: cache.codeDir };
+  const hashes = cache.enabled ? cache.loadHashes() : undefined;
+  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric), codeCache: cache.codeDir, hashes };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
 
@@ -124,6 +125,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   emit({ type: 'score', ms: ms() });
   if (cache.enabled) {
     cache.saveFacts(store, used);
+    if (hashes) cache.saveHashes(hashes);
     cache.saveRun(runKey, JSON.stringify(report));
   }
   emit({ type: 'done', ms: ms(), cached: false });

@@ -49,6 +49,18 @@ export interface ExtractPlan {
   filter?: FactFilter;
   /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
   codeCache?: string;
+  /**
+   * The previous run's content hashes by path, with size and mtime (src/util/cache.ts): a file
+   * whose size and mtime are unchanged and whose facts are cached is not read at all (its text is
+   * read later only if a snippet or the wired-in check asks). Updated in place for the next run.
+   */
+  hashes?: FileHashes;
+}
+
+/** path -> [size, mtimeMs, content hash] of the last run, valid for one extractor salt (`key`). */
+export interface FileHashes {
+  key: string;
+  files: Map<string, [number, number, string]>;
 }
 
 /**
@@ -83,7 +95,22 @@ export async function extractAll(
     }
     return tsFront;
   };
+  const known = p.hashes?.key === salt ? p.hashes.files : undefined;
+  const seen = new Map<string, [number, number, string]>();
   for (const f of files) {
+    const prev = known?.get(f.path);
+    if (prev && prev[0] === f.size && prev[1] === f.mtimeMs && store.has(prev[2])) {
+      // unchanged since the last run: its facts without reading it
+      const facts = store.get(prev[2])!;
+      used.add(prev[2]);
+      seen.set(f.path, prev);
+      stats.cached++;
+      internValues(facts, intern);
+      const a: AnalyzedFile = { ...f, hash: prev[2], facts };
+      if (isCode(f.language)) lazyText(a, root);
+      out.push(a);
+      continue;
+    }
     const text = readText(root, f.path);
     if (text === 'binary') { skipped.binary++; continue; }
     if (text === 'non-utf8') { skipped.nonUtf8++; continue; }
@@ -91,6 +118,7 @@ export async function extractAll(
     if (text === 'unreadable') { skipped.unreadable++; continue; }
     const hash = sha256(salt + f.path.replace(/^.*\./, '') + '\0' + text);
     used.add(hash);
+    seen.set(f.path, [f.size, f.mtimeMs, hash]);
     let facts = store.get(hash);
     if (facts) stats.cached++;
     else {
@@ -104,6 +132,10 @@ export async function extractAll(
     const a: AnalyzedFile = { ...f, hash, facts };
     if (isCode(f.language)) lazyText(a, root);
     out.push(a);
+  }
+  if (p.hashes) {
+    p.hashes.key = salt;
+    p.hashes.files = seen;
   }
   return { files: out, stats, used };
 }
