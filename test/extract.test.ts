@@ -31,6 +31,33 @@ describe('TypeScript front end', () => {
   });
 });
 
+describe('what the extract stage reads and keeps (issue 16)', () => {
+  test('JSDoc comments are not parsed, and the facts are the same as with them', () => {
+    const text = [
+      '/** Runs the tool. @param {string} name the tool @returns {Promise<void>} */',
+      'export async function runTool(name: string) {',
+      '  /** @type {number} */ const n = await registry.lookup(name, { type: "x" });',
+      '  return execute(n);',
+      '}',
+    ].join('\n');
+    expect(extractTypeScript('a.ts', text)).toEqual(extractTypeScript('a.ts', text, undefined, { jsDoc: true }));
+  });
+
+  test('a test file is parsed only when a test title can match, and then for its titles alone', async () => {
+    const { loadRubric } = await import('../src/rubric/load.js');
+    const { buildPrefilter } = await import('../src/extract/prefilter.js');
+    const tests = buildPrefilter(loadRubric().rubric, { tests: true });
+    expect(tests.titlesOnly).toBe(true);
+    // "permission" in the body, not in a title: nothing a signal reads
+    expect(tests.test("it('formats a date', () => { expect(permission).toBe(1); });", 'typescript')).toBe(false);
+    expect(tests.test("describe.each([1])(\n  'denies a destructive command', () => {});", 'typescript')).toBe(true);
+    expect(tests.test('def test_budget_is_exceeded():\n    pass', 'python')).toBe(true);
+    const r = extractTypeScript('t.test.ts', "import { x } from './x';\nit('denies rm -rf', () => { expect(x.run()).toBe(1); });", undefined, { titlesOnly: true });
+    expect(r.facts.map((f) => `${f.k}:${f.v}:${f.l}`)).toEqual(['import:./x:1', 'call:it:2', 'test:denies rm -rf:2', 'call:expect.toBe:2', 'call:expect:2', 'call:x.run:2']);
+    expect(r.decls).toEqual([]);
+  });
+});
+
 describe('Python front end', () => {
   test('ignores comments and docstrings; sees methods, attributes, keys and __main__', () => {
     const r = extractPython([

@@ -152,21 +152,10 @@ export function extractTypeScript(path: string, text: string, keep?: KeepFn, opt
   if (opts.titlesOnly) {
     // a test file whose other facts no signal reads: imports and test titles, no declarations
     const visitTitles = (node: ts.Node): void => {
-      switch (node.kind) {
-        case SK.ImportDeclaration:
-        case SK.ExportDeclaration:
-        case SK.ImportEqualsDeclaration:
-          importOf(node);
-          return;
-        case SK.CallExpression:
-          callOf(node as ts.CallExpression);
-          break;
-        case SK.StringLiteral:
-        case SK.NoSubstitutionTemplateLiteral:
-          return;
-        default:
-          break;
-      }
+      const kind = node.kind;
+      if (kind === SK.ImportDeclaration || kind === SK.ExportDeclaration || kind === SK.ImportEqualsDeclaration) return importOf(node);
+      if (kind === SK.StringLiteral || kind === SK.NoSubstitutionTemplateLiteral) return;
+      if (kind === SK.CallExpression) callOf(node as ts.CallExpression);
       forEachChild(node, visitTitles);
     };
     forEachChild(sf, visitTitles);
