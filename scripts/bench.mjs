@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Benchmark (npm run bench): generates a synthetic TypeScript harness repository of about 2,000
-// files and 600,000 lines (~12% harness modules with agent vocabulary, the rest ordinary app code:
-// UI components, models, services, utils), then prints in one run, each in a fresh process:
+// Benchmark (npm run bench): generates a synthetic TypeScript harness repository shaped like real
+// agent repositories (scripts/bench-real.mjs measures those): about 2,000 source files (~12%
+// harness modules; agent vocabulary such as tool, command, error, log spread through most of the
+// rest, as in real repositories where 86-99% of files pass the rubric prefilter) plus colocated
+// test files that make about 40% of the TypeScript bytes (about one in ten has a guardrail test
+// title), then prints in one run, each in a fresh process:
 //   1. a bare TypeScript-compiler-API syntax parse of every file (ts bundled by ts-morph),
 //   2. `plumbline evaluate --no-cache` (cold),
 //   3. an unchanged re-run with the content-hash cache (warm; the CLI end to end).
-// Figures: wall time and peak RSS (process.resourceUsage().maxRSS). Targets (issue 2):
-// evaluate <= 0.6x the bare parse, <= 400 MB; unchanged re-run <= 0.3 s.
+// Figures: wall time and peak RSS (process.resourceUsage().maxRSS). Targets (issues 2 and 16):
+// evaluate <= 1.0x the bare parse (of every file, tests included), <= 400 MB; unchanged re-run <= 0.3 s.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -25,14 +28,23 @@ const NOUNS = ['invoice', 'customer', 'product', 'cart', 'address', 'price', 'cu
 const VERBS = ['format', 'parse', 'render', 'compute', 'sort', 'group', 'map', 'merge', 'normalize', 'build', 'resolve', 'convert', 'select', 'update', 'create'];
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
+const VOCAB = [
+  (n) => `  if (!input.items.length) logger.error('empty ${n}', { tool: opts.locale });`,
+  (n) => `  const command = buildCommand('${n}', opts.precision); processCommand(command);`,
+  (n) => `  const toolName = \`${n}-\${opts.locale}\`; recordEvent({ type: 'render', toolName });`,
+  (n) => `  try { validate${cap(n)}(input); } catch (error) { handleError(error); }`,
+];
+
 function appFile(i) {
   const lines = [`// Module ${i}: generated application code for the plumbline benchmark.`, `import { ${cap(pick(NOUNS))}Props } from './types-${rnd(50)}';`, ''];
+  const vocab = rnd(10) < 9; // nine in ten files carry agent vocabulary somewhere
   while (lines.length < 290) {
     const n = pick(NOUNS), v = pick(VERBS), N = cap(n);
     lines.push(`/** ${cap(v)}s the ${n} for display; returns a new object. */`);
     lines.push(`export function ${v}${N}${rnd(1000)}(input: ${N}Props, opts: { locale: string; precision: number }): ${N}Props {`);
     lines.push(`  const items = input.items.filter((x) => x.value > ${rnd(100)}).map((x) => ({ ...x, label: x.label.trim() }));`);
     lines.push(`  const total = items.reduce((acc, x) => acc + x.value * ${rnd(9) + 1}, 0);`);
+    if (vocab && rnd(4) === 0) lines.push(pick(VOCAB)(n));
     lines.push(`  if (total > ${rnd(10000)}) {`);
     lines.push(`    return { ...input, items, total: Number(total.toFixed(opts.precision)), title: \`${N} \${opts.locale}\` };`);
     lines.push('  }');
@@ -57,6 +69,22 @@ const HARNESS = [
   (i) => `export class TokenBudget${i} { inputTokens = 0; outputTokens = 0; constructor(readonly maxTotalTokens: number) {}\n  checkBeforeCall(n: number) { if (this.inputTokens + n > this.maxTotalTokens) throw new Error('budget'); } }\n`,
 ];
 
+const TITLES = ['formats the %s', 'sorts %s rows', 'keeps the %s total', 'renders an empty %s', 'groups %s by date'];
+const GUARD_TITLES = ['denies a destructive %s command', 'asks for approval before %s edits', 'stops when the %s budget is exceeded'];
+
+/** A test file (vitest style): describe/it blocks with expect chains; about 0.65x its module's size. */
+function testFile(i) {
+  const out = [`import { describe, expect, it } from 'vitest';`, `import * as m from './f${i}.js';`, '', `describe('module ${i}', () => {`];
+  const guard = rnd(10) === 0;
+  while (out.length < 180) {
+    const n = pick(NOUNS);
+    const title = (guard && rnd(6) === 0 ? pick(GUARD_TITLES) : pick(TITLES)).replace('%s', n);
+    out.push(`  it('${title}', () => {`, `    const input = { items: [{ value: ${rnd(100)}, label: ' ${n} ' }], total: 0 };`, `    const out = (m as any).${pick(VERBS)}${cap(n)}?.(input, { locale: 'en', precision: 2 }) ?? input;`, `    expect(out.items.length).toBeGreaterThanOrEqual(0);`, `    expect(JSON.stringify(out)).toContain('${n}');`, '  });', '');
+  }
+  out.push('});');
+  return out.join('\n') + '\n';
+}
+
 function harnessFile(i) {
   const body = HARNESS[i % HARNESS.length](i);
   const filler = appFile(i).split('\n').slice(1, 280).join('\n');
@@ -74,11 +102,14 @@ for (let i = 0; i < FILES; i++) {
   const text = i % 8 === 0 ? harnessFile(i) : appFile(i);
   totalLines += text.split('\n').length - 1;
   writeFileSync(join(dir, `f${i}.ts`), text);
+  const test = testFile(i);
+  totalLines += test.split('\n').length - 1;
+  writeFileSync(join(dir, `f${i}.test.ts`), test);
   imports.push(`import './m${Math.floor(i / 50)}/f${i}.js';`);
 }
 writeFileSync(join(repo, 'src', 'index.ts'), `import Anthropic from '@anthropic-ai/sdk';\n${imports.join('\n')}\nconst c = new Anthropic();\nawait c.messages.create({ model: 'm', max_tokens: 1, messages: [], tools: [] });\nconst tool_use = 1;\n`);
 execFileSync('git', ['init', '-q', repo]);
-console.log(`synthetic repository: ${FILES + 2} files, ${totalLines.toLocaleString('en-US')} lines in ${repo}`);
+console.log(`synthetic repository: ${2 * FILES + 2} files (${FILES} test files), ${totalLines.toLocaleString('en-US')} lines in ${repo}`);
 
 // ---------- measurements, each in a fresh process ----------
 function measure(label, code, env = {}) {
@@ -118,6 +149,6 @@ console.log(`bare TS syntax parse         ${String(bare.ms).padStart(8)}   ${Str
 console.log(`plumbline evaluate (cold)    ${String(cold.ms).padStart(8)}   ${String(cold.rssMB).padStart(11)}`);
 console.log(`unchanged re-run (CLI)       ${String(rerunMs).padStart(8)}`);
 console.log('');
-console.log(`evaluate / bare parse = ${ratio.toFixed(2)}x (target <= 0.6x)  ${ratio <= 0.6 ? 'ok' : 'MISSED'}`);
+console.log(`evaluate / bare parse = ${ratio.toFixed(2)}x (target <= 1.0x)  ${ratio <= 1.0 ? "ok" : "MISSED"}`);
 console.log(`evaluate peak memory  = ${cold.rssMB} MB (target <= 400 MB)  ${cold.rssMB <= 400 ? 'ok' : 'MISSED'}`);
 console.log(`unchanged re-run      = ${(rerunMs / 1000).toFixed(2)} s (target <= 0.3 s)  ${rerunMs <= 300 ? 'ok' : 'MISSED'}`);

@@ -7,6 +7,7 @@ import { SKIP_LABEL } from './report/labels.js';
 import { TargetError } from './util/errors.js';
 import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
+import { buildFactFilter } from './extract/keep.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { buildModel } from './model/build.js';
@@ -45,7 +46,7 @@ export interface EvaluateOptions {
  * successful run; a failed run throws instead.
  */
 export type EvaluateEvent =
-  | { type: 'scan'; ms: number; files: number; lister: 'git' | 'globby' }
+  | { type: 'scan'; ms: number; files: number; lister: 'git' | 'walk' }
   | { type: 'cache-hit'; ms: number }
   | { type: 'extract'; ms: number; parsed: number; prefiltered: number; cached: number }
   | { type: 'model'; ms: number; loops: number }
@@ -87,8 +88,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();
-  const prefilter = buildPrefilter(rubric);
-  const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
+  const hashes = cache.enabled ? cache.loadHashes() : undefined;
+  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric), codeCache: cache.codeDir, hashes };
+  const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
@@ -130,6 +132,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   emit({ type: 'score', ms: ms() });
   if (cache.enabled) {
     cache.saveFacts(store, used);
+    if (hashes) cache.saveHashes(hashes);
     cache.saveRun(runKey, JSON.stringify(report));
   }
   emit({ type: 'done', ms: ms(), cached: false });

@@ -4,6 +4,7 @@ import { extractPython } from '../src/extract/python.js';
 import { extractRust } from '../src/extract/rust.js';
 import { extractGo } from '../src/extract/go.js';
 import type { Fact } from '../src/extract/types.js';
+import { scanImports } from '../src/extract/index.js';
 
 const has = (facts: Fact[], k: string, v: string) => facts.some((f) => f.k === k && f.v === v);
 
@@ -30,6 +31,33 @@ describe('TypeScript front end', () => {
   });
 });
 
+describe('what the extract stage reads and keeps (issue 16)', () => {
+  test('JSDoc comments are not parsed, and the facts are the same as with them', () => {
+    const text = [
+      '/** Runs the tool. @param {string} name the tool @returns {Promise<void>} */',
+      'export async function runTool(name: string) {',
+      '  /** @type {number} */ const n = await registry.lookup(name, { type: "x" });',
+      '  return execute(n);',
+      '}',
+    ].join('\n');
+    expect(extractTypeScript('a.ts', text)).toEqual(extractTypeScript('a.ts', text, undefined, { jsDoc: true }));
+  });
+
+  test('a test file is parsed only when a test title can match, and then for its titles alone', async () => {
+    const { loadRubric } = await import('../src/rubric/load.js');
+    const { buildPrefilter } = await import('../src/extract/prefilter.js');
+    const tests = buildPrefilter(loadRubric().rubric, { tests: true });
+    expect(tests.titlesOnly).toBe(true);
+    // "permission" in the body, not in a title: nothing a signal reads
+    expect(tests.test("it('formats a date', () => { expect(permission).toBe(1); });", 'typescript')).toBe(false);
+    expect(tests.test("describe.each([1])(\n  'denies a destructive command', () => {});", 'typescript')).toBe(true);
+    expect(tests.test('def test_budget_is_exceeded():\n    pass', 'python')).toBe(true);
+    const r = extractTypeScript('t.test.ts', "import { x } from './x';\nit('denies rm -rf', () => { expect(x.run()).toBe(1); });", undefined, { titlesOnly: true });
+    expect(r.facts.map((f) => `${f.k}:${f.v}:${f.l}`)).toEqual(['import:./x:1', 'call:it:2', 'test:denies rm -rf:2', 'call:expect.toBe:2', 'call:expect:2', 'call:x.run:2']);
+    expect(r.decls).toEqual([]);
+  });
+});
+
 describe('Python front end', () => {
   test('ignores comments and docstrings; sees methods, attributes, keys and __main__', () => {
     const r = extractPython([
@@ -52,6 +80,23 @@ describe('Python front end', () => {
     expect(has(r.facts, 'member', 'cost_limit')).toBe(true);
     expect(has(r.facts, 'key', 'cost')).toBe(true);
     expect(r.imports).toContain('anthropic');
+  });
+});
+
+describe('import-only scan (files the prefilter leaves out)', () => {
+  test('Python: a from-import after an unparenthesised from-import is kept; parenthesised lists span lines', () => {
+    const r = scanImports('python', [
+      'from a import b',
+      'from c.d import e, f as g',
+      'from h import (',
+      '    i,  # a comment, not a name',
+      '    j as k,',
+      ')',
+      'from l import *',
+      'from . import m',
+      'import n.o, p',
+    ].join('\n'), 'x.py');
+    expect(r.imports).toEqual(['n.o', 'p', 'a', 'a.b', 'c.d', 'c.d.e', 'c.d.f', 'h', 'h.i', 'h.j', 'l', '.', '.m']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { cpSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { scan, walkList } from '../src/scan/scan.js';
 import { join } from 'node:path';
 import { evaluate } from '../src/index.js';
 import { fixture, run, table, tmp } from './helpers.js';
@@ -216,6 +217,29 @@ describe('scan guarantees', () => {
     const r = await evaluate({ target: dir, cache: false });
     expect(table(r).permissions).toBe('absent');
     expect(table(r)['session-persistence']).toBe('absent');
+  });
+
+  test('outside git, the walker honours every .gitignore (nested, negated, ignored folders not entered)', async () => {
+    const dir = tmp();
+    const put = (rel: string, text = 'x\n') => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    put('.gitignore', '*.log\nbuild-out/\n!keep.log\n');
+    put('src/a.ts');
+    put('src/debug.log');
+    put('keep.log');
+    put('build-out/gen.ts');
+    put('pkg/.gitignore', 'secret.ts\n/local/\n!debug.log\n');
+    put('pkg/secret.ts');
+    put('pkg/debug.log');
+    put('pkg/local/x.ts');
+    put('pkg/sub/local/y.ts');
+    put('node_modules/dep/index.js');
+    const scanned = await scan(dir);
+    expect(scanned.lister).toBe('walk');
+    expect(scanned.files.map((f) => f.path)).toEqual(['.gitignore', 'keep.log', 'pkg/.gitignore', 'pkg/debug.log', 'pkg/sub/local/y.ts', 'src/a.ts']);
+    expect(walkList(dir, ['pkg/**'])).not.toContain('pkg/debug.log');
   });
 
   test('an unreachable, uncalled module counts less than wired-in code', async () => {

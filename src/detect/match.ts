@@ -1,7 +1,8 @@
 import type { FactKind, Language, Role, Signal } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
-import { normalize } from '../extract/prefilter.js';
+import { normalize, stemsOf } from '../extract/prefilter.js';
 import { phrasesRegex, wordsOf } from '../rubric/words.js';
+import { flat } from '../extract/types.js';
 
 /**
  * Signal matching shared by the detect stage and the harness model's landmarks: a fact matches
@@ -34,9 +35,16 @@ export interface RawHit {
   testRegion: boolean;
 }
 
-/** Compiles one signal (regexes built once). */
+/** Compiled signals by rubric signal object and owner: compiling the same signal twice gives the same object. */
+const COMPILED = new WeakMap<Signal, Map<string, CompiledSignal>>();
+
+/** Compiles one signal (regexes built once; the same signal and owner give the same object). */
 export function compileSignal(owner: string, criterion: string, s: Signal): CompiledSignal {
-  return {
+  const key = `${owner}\0${criterion}`;
+  let byOwner = COMPILED.get(s);
+  const known = byOwner?.get(key);
+  if (known) return known;
+  const out: CompiledSignal = {
     owner, criterion, signal: s,
     words: s.words ? phrasesRegex(s.words) : undefined,
     notWords: s.notWords ? phrasesRegex(s.notWords) : undefined,
@@ -44,12 +52,19 @@ export function compileSignal(owner: string, criterion: string, s: Signal): Comp
     exclude: s.exclude ? new RegExp(s.exclude) : undefined,
     roles: new Set(s.roles), langs: s.languages ? new Set(s.languages) : undefined,
   };
+  if (!byOwner) COMPILED.set(s, (byOwner = new Map()));
+  byOwner.set(key, out);
+  return out;
 }
 
 function accepts(sig: CompiledSignal, file: AnalyzedFile, inTestRegion: boolean): boolean {
-  const role: Role = inTestRegion ? 'test' : file.role;
+  return acceptsPlace(sig, inTestRegion ? 'test' : file.role, file.language);
+}
+
+/** True when the signal counts facts in files of this role and language. */
+export function acceptsPlace(sig: CompiledSignal, role: Role, language: Language): boolean {
   if (!sig.roles.has(role)) return false;
-  if (sig.langs && !sig.langs.has(file.language)) return false;
+  if (sig.langs && !sig.langs.has(language)) return false;
   return true;
 }
 
@@ -66,47 +81,176 @@ interface KindIndex {
   /** Any-signal prefilters: one alternation of every pattern, one of every phrase. */
   anyPattern?: RegExp;
   anyWords?: RegExp;
+  /** value -> the signals whose value test it passes (role and language not checked yet). */
+  memo: Map<string, CompiledSignal[]>;
+  /** Gates that reject most values before the alternations run (see `gateOf`). */
+  wordGate?: WordGate;
+  stemGate?: RegExp | 'always';
+}
+
+/**
+ * A necessary condition for a phrase alternation: every phrase has a literal word that must be
+ * one of the value's words (`exact`), or begin one (`prefixes`, by length); `always` when some
+ * phrase has no literal word.
+ */
+interface WordGate {
+  exact: Set<string>;
+  prefixes: Map<number, Set<string>>;
+  always: boolean;
+}
+
+function wordGateOf(phrases: string[]): WordGate {
+  const gate: WordGate = { exact: new Set(), prefixes: new Map(), always: false };
+  for (const phrase of phrases) {
+    const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
+    const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
+    if (!key) gate.always = true;
+    else if (key.endsWith('*')) {
+      const pre = key.slice(0, -1).toLowerCase();
+      if (!pre) gate.always = true;
+      else (gate.prefixes.get(pre.length) ?? gate.prefixes.set(pre.length, new Set()).get(pre.length)!).add(pre);
+    } else gate.exact.add(key.toLowerCase());
+  }
+  return gate;
+}
+
+function passesWordGate(gate: WordGate, words: string): boolean {
+  if (gate.always) return true;
+  for (const w of words.split(' ')) {
+    if (gate.exact.has(w)) return true;
+    for (const [len, set] of gate.prefixes) if (w.length >= len && set.has(w.slice(0, len))) return true;
+  }
+  return false;
+}
+
+/** A necessary condition for a pattern alternation: the normalized value holds a stem of some pattern. */
+function stemGateOf(patterns: string[]): RegExp | 'always' {
+  const stems = new Set<string>();
+  for (const p of patterns) {
+    const s = stemsOf(p);
+    if (!s) return 'always';
+    s.forEach((x) => stems.add(x));
+  }
+  return new RegExp([...stems].map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+}
+
+const NONE: CompiledSignal[] = [];
+
+/**
+ * Signals indexed by fact kind, with the value test memoized per distinct value: a value's
+ * words and normalized form are computed once however many facts repeat it (a codebase repeats
+ * most callee paths, keys and strings many times).
+ */
+export class SignalIndex {
+  private readonly byKind = new Map<FactKind, KindIndex>();
+  /** The signals indexed. */
+  readonly members: Set<CompiledSignal>;
+  /** The index whose memo later matching reuses (see `share`). */
+  private static shared: SignalIndex | undefined;
+
+  /**
+   * Makes `index` the one that `matchSignals` answers from whenever its signals are all members:
+   * the extract stage's fact filter indexes every signal of the rubric, so the harness model and
+   * the detect stage test no value a second time.
+   */
+  static share(index: SignalIndex): void {
+    SignalIndex.shared = index;
+  }
+
+  /** The shared index when it holds every one of `signals`. */
+  static sharedFor(signals: CompiledSignal[]): SignalIndex | undefined {
+    const s = SignalIndex.shared;
+    return s && signals.every((sig) => s.members.has(sig)) ? s : undefined;
+  }
+
+  constructor(signals: CompiledSignal[]) {
+    this.members = new Set(signals);
+    for (const s of signals) {
+      for (const k of s.signal.kinds) {
+        const e: KindIndex = this.byKind.get(k) ?? { list: [], memo: new Map() };
+        e.list.push(s);
+        this.byKind.set(k, e);
+      }
+    }
+    for (const e of this.byKind.values()) {
+      const pats = e.list.filter((s) => s.signal.pattern).map((s) => s.signal.pattern!);
+      if (pats.length) {
+        e.anyPattern = new RegExp(pats.map((p) => `(?:${p})`).join('|'));
+        e.stemGate = stemGateOf(pats);
+      }
+      const phrases = e.list.flatMap((s) => s.signal.words ?? []);
+      if (phrases.length) {
+        e.anyWords = phrasesRegex(phrases);
+        e.wordGate = wordGateOf(phrases);
+      }
+    }
+  }
+
+  /** True when some signal takes facts of this kind. */
+  hasKind(kind: FactKind): boolean {
+    return this.byKind.has(kind);
+  }
+
+  /** The signals of `kind` whose value test `value` passes, in rubric order (roles and languages not checked). */
+  candidates(kind: FactKind, value: string): CompiledSignal[] {
+    const e = this.byKind.get(kind);
+    if (!e) return NONE;
+    let out = e.memo.get(value);
+    if (out) return out;
+    let n: string | undefined;
+    let w: string | undefined;
+    const norm = () => (n ??= normalize(value));
+    const words = () => (w ??= wordsOf(value));
+    const byWords = !!e.anyWords && passesWordGate(e.wordGate!, words()) && e.anyWords.test(words());
+    const byPattern = !byWords && !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
+    if (!byWords && !byPattern) out = NONE;
+    else {
+      out = e.list.filter((sig) => matchesValue(sig, norm, words));
+      if (!out.length) out = NONE;
+    }
+    // the key is copied: a fact value may be a slice of a whole file text
+    e.memo.set(flat(value), out);
+    return out;
+  }
 }
 
 /**
  * Runs every signal over every fact of the files (and `path` signals over the file paths).
  * Per fact kind, one alternation of all patterns and one of all phrases reject most facts
- * before the signals are tried one by one.
+ * before the signals are tried one by one; each distinct value is tested once.
  */
 export function matchSignals(signals: CompiledSignal[], files: AnalyzedFile[]): RawHit[] {
-  const byKind = new Map<FactKind, KindIndex>();
-  for (const s of signals) {
-    for (const k of s.signal.kinds) {
-      const e = byKind.get(k) ?? { list: [] };
-      e.list.push(s);
-      byKind.set(k, e);
-    }
-  }
-  for (const e of byKind.values()) {
-    const pats = e.list.filter((s) => s.signal.pattern).map((s) => `(?:${s.signal.pattern})`);
-    if (pats.length) e.anyPattern = new RegExp(pats.join('|'));
-    const phrases = e.list.flatMap((s) => s.signal.words ?? []);
-    if (phrases.length) e.anyWords = phrasesRegex(phrases);
+  const shared = SignalIndex.sharedFor(signals);
+  let candidates: (kind: FactKind, value: string) => CompiledSignal[];
+  if (shared) {
+    // the shared index's answer, narrowed to these signals (once per distinct answer)
+    const mine = new Set(signals);
+    const narrowed = new Map<CompiledSignal[], CompiledSignal[]>();
+    candidates = (kind, value) => {
+      const all = shared.candidates(kind, value);
+      if (!all.length) return all;
+      let out = narrowed.get(all);
+      if (!out) narrowed.set(all, (out = all.filter((sig) => mine.has(sig))));
+      return out;
+    };
+  } else {
+    const index = new SignalIndex(signals);
+    candidates = (kind, value) => index.candidates(kind, value);
   }
   const hits: RawHit[] = [];
-  const pathSigs = byKind.get('path');
+  const pathKind = signals.some((s) => s.signal.kinds.includes('path'));
   for (const file of files) {
-    if (pathSigs) scan(pathSigs, file, 'path', file.path, 1, false, hits);
+    if (pathKind) scan(candidates('path', file.path), file, 'path', file.path, 1, false, hits);
     for (const fact of file.facts.facts) {
-      const e = byKind.get(fact.k);
-      if (e) scan(e, file, fact.k, fact.v, fact.l, fact.t === 1, hits);
+      const c = candidates(fact.k, fact.v);
+      if (c.length) scan(c, file, fact.k, fact.v, fact.l, fact.t === 1, hits);
     }
   }
   return hits;
 }
 
-function scan(e: KindIndex, file: AnalyzedFile, kind: FactKind, value: string, line: number, testRegion: boolean, hits: RawHit[]): void {
-  let n: string | undefined;
-  let w: string | undefined;
-  const norm = () => (n ??= normalize(value));
-  const words = () => (w ??= wordsOf(value));
-  if (!((e.anyWords && e.anyWords.test(words())) || (e.anyPattern && e.anyPattern.test(norm())))) return;
-  for (const sig of e.list) {
-    if (accepts(sig, file, testRegion) && matchesValue(sig, norm, words)) hits.push({ sig, file, line, value, kind, testRegion });
+function scan(list: CompiledSignal[], file: AnalyzedFile, kind: FactKind, value: string, line: number, testRegion: boolean, hits: RawHit[]): void {
+  for (const sig of list) {
+    if (accepts(sig, file, testRegion)) hits.push({ sig, file, line, value, kind, testRegion });
   }
 }

@@ -15,6 +15,13 @@ const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
 const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
 const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
 
+const IDENT_ONLY = /^[A-Za-z0-9_$]+$/;
+
+/** `[A-Za-z0-9_$]` by char code. */
+function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
 /** Languages whose code can use each other's names: TypeScript and JavaScript are one family. */
 export function languageFamily(language: string): string {
   return language === 'typescript' || language === 'javascript' ? 'js' : language;
@@ -41,39 +48,76 @@ export function computeWiredNames(
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
   if (names.size) {
-    // one pass per file with a trie-shaped alternation of its family's candidate names;
-    // the left boundary is checked in code: a leading lookbehind would run at every position
-    const byFamily = new Map<string, string[]>();
-    for (const [name, fams] of names) for (const fam of fams) (byFamily.get(fam) ?? byFamily.set(fam, []).get(fam)!).push(name);
-    const tokens = new Map([...byFamily].map(([fam, list]) => [fam, new RegExp(`${trieAlternation(list)}(?![A-Za-z0-9_$])`, 'g')]));
+    // one identifier pass per file and a set lookup (linear in text size, whatever the number
+    // of names); the rare names that are not identifiers (a member named by a string literal,
+    // `'tool-call'`) are found with a regex of their own first
+    const odd = new Map<string, string[]>();
+    let minLen = Infinity;
+    let maxLen = 0;
+    for (const [name, fams] of names) {
+      if (IDENT_ONLY.test(name)) {
+        minLen = Math.min(minLen, name.length);
+        maxLen = Math.max(maxLen, name.length);
+      } else for (const fam of fams) (odd.get(fam) ?? odd.set(fam, []).get(fam)!).push(name);
+    }
+    const oddTokens = new Map([...odd].map(([fam, list]) => [fam, new RegExp(`${trieAlternation(list)}(?![A-Za-z0-9_$])`, 'g')]));
     const IDENT = /[A-Za-z0-9_$]/;
+    const families = new Set([...names.values()].flatMap((fams) => [...fams]));
     for (const f of files) {
-      if (f.role !== 'source' || !f.text) continue;
-      const TOKEN = tokens.get(languageFamily(f.language));
-      if (!TOKEN) continue;
+      if (f.role !== 'source') continue;
+      const family = languageFamily(f.language);
+      if (!families.has(family) || !f.text) continue;
       let text = f.text;
       // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
       if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
       if (text.includes('pub use') || text.includes('export')) {
         text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, blank).replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, blank);
       }
+      // occurrences in text order: [index, name]
+      const found: Array<[number, string]> = [];
+      const ODD = oddTokens.get(family);
+      let oddSpans: Array<[number, number]> | undefined;
+      if (ODD) {
+        for (const m of text.matchAll(ODD)) {
+          if (m.index > 0 && IDENT.test(text[m.index - 1]!)) continue;
+          (oddSpans ??= []).push([m.index, m.index + m[0].length]);
+          found.push([m.index, m[0]]);
+        }
+      }
+      if (maxLen > 0) {
+        const n = text.length;
+        let i = 0;
+        while (i < n) {
+          if (!isIdentChar(text.charCodeAt(i))) {
+            i++;
+            continue;
+          }
+          const start = i;
+          while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+          const len = i - start;
+          if (len < minLen || len > maxLen) continue;
+          const t = text.slice(start, i);
+          if (!names.get(t)?.has(family)) continue;
+          if (oddSpans && oddSpans.some(([a, b]) => start >= a && start < b)) continue;
+          found.push([start, t]);
+        }
+      }
+      if (oddSpans) found.sort((a, b) => a[0] - b[0]);
       // line numbers only matter when mentions are wanted, and only when the text was not
       // rewritten (removed test modules and re-exports would shift them)
       const lines = !!mentions;
       let line = 1;
       let at = 0;
-      for (const m of text.matchAll(TOKEN)) {
-        if (m.index > 0 && IDENT.test(text[m.index - 1]!)) continue;
+      for (const [index, t] of found) {
         // a name in a comment is a mention, not a use
-        const lineStart = text.lastIndexOf('\n', m.index) + 1;
-        if (COMMENT_PREFIX.test(text.slice(lineStart, m.index))) continue;
-        const t = m[0];
+        const lineStart = text.lastIndexOf('\n', index) + 1;
+        if (COMMENT_PREFIX.test(text.slice(lineStart, index))) continue;
         const per = counts.get(t) ?? new Map<string, number>();
         per.set(f.path, (per.get(f.path) ?? 0) + 1);
         counts.set(t, per);
         if (lines) {
-          for (let i = text.indexOf('\n', at); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
-          at = m.index;
+          for (let k = text.indexOf('\n', at); k >= 0 && k < index; k = text.indexOf('\n', k + 1)) line++;
+          at = index;
           const list = mentions.get(t) ?? mentions.set(t, []).get(t)!;
           if (list.length < MAX_MENTIONS) list.push([f.path, line]);
         }

@@ -2,25 +2,30 @@ import type { ScannedFile, SkipCounts } from '../scan/scan.js';
 import { readText } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
-import type { FileFacts } from './types.js';
+import { flat, type FileFacts } from './types.js';
+import type { FactFilter, KeepFn } from './keep.js';
 import type { Prefilter } from './prefilter.js';
 import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
 import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
+import { setCompilerCodeCache } from './ts-compiler.js';
 
 /** `PLUMBLINE_SKIP_FRONTENDS=python,rust,go`: a benchmark baseline that only reads those files. */
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 18;
+export const EXTRACTOR_VERSION = 19;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
   hash: string;
   facts: FileFacts;
-  /** Text of code files, kept for the wired-in check of the detect stage; dropped afterwards. */
+  /**
+   * Text of code files, for the wired-in check and the evidence snippets of the detect stage:
+   * read again from disk when asked (one file at a time), so no file text stays in memory.
+   */
   text?: string;
 }
 
@@ -34,25 +39,78 @@ export interface ExtractStats {
   cached: number;
 }
 
+/** What decides how much of each file is read: the rubric prefilters and the fact filter. */
+export interface ExtractPlan {
+  /** Files whose text can hold no fact a signal matches only get the import scan. */
+  prefilter: Prefilter;
+  /** The same for test files, from the signals that count test facts (their titles span words). */
+  testPrefilter?: Prefilter;
+  /** Which facts to keep (src/extract/keep.ts); all when omitted. */
+  filter?: FactFilter;
+  /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
+  codeCache?: string;
+  /**
+   * The previous run's content hashes by path, with size and mtime (src/util/cache.ts): a file
+   * whose size and mtime are unchanged and whose facts are cached is not read at all (its text is
+   * read later only if a snippet or the wired-in check asks). Updated in place for the next run.
+   */
+  hashes?: FileHashes;
+}
+
+/** path -> [size, mtimeMs, content hash] of the last run, valid for one extractor salt (`key`). */
+export interface FileHashes {
+  key: string;
+  files: Map<string, [number, number, string]>;
+}
+
 /**
  * The extract stage: reads every scanned file once, skips binary/non-UTF-8/empty files (counted
  * in `skipped`), and produces facts per file from the cache or the language front end.
  * The TypeScript front end (ts-morph) is imported lazily, only when a file needs parsing.
- * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilter, content)`; updated in place
+ * @param plan the prefilters and the fact filter (a bare Prefilter: every test file is parsed
+ *   and every fact kept)
+ * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilters, filter, content)`; updated in place
  */
 export async function extractAll(
   root: string,
   files: ScannedFile[],
-  prefilter: Prefilter,
+  plan: ExtractPlan | Prefilter,
   store: FactsStore,
   skipped: SkipCounts,
 ): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string> }> {
+  const p: ExtractPlan = 'test' in plan ? { prefilter: plan } : plan;
   const out: AnalyzedFile[] = [];
   const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
   const used = new Set<string>();
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(prefilter.source)}\0`;
+  const intern = new Map<string, string>();
+  // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
+  // scripts, tooling, examples) are nobody's callees: only signals can want their facts
+  const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
   let tsFront: typeof import('./typescript.js') | undefined;
+  const loadTs = async () => {
+    if (!tsFront) {
+      setCompilerCodeCache(p.codeCache);
+      tsFront = await import('./typescript.js');
+    }
+    return tsFront;
+  };
+  const known = p.hashes?.key === salt ? p.hashes.files : undefined;
+  const seen = new Map<string, [number, number, string]>();
   for (const f of files) {
+    const prev = known?.get(f.path);
+    if (prev && prev[0] === f.size && prev[1] === f.mtimeMs && store.has(prev[2])) {
+      // unchanged since the last run: its facts without reading it
+      const facts = store.get(prev[2])!;
+      used.add(prev[2]);
+      seen.set(f.path, prev);
+      stats.cached++;
+      internValues(facts, intern);
+      const a: AnalyzedFile = { ...f, hash: prev[2], facts };
+      if (isCode(f.language)) lazyText(a, root);
+      out.push(a);
+      continue;
+    }
     const text = readText(root, f.path);
     if (text === 'binary') { skipped.binary++; continue; }
     if (text === 'non-utf8') { skipped.nonUtf8++; continue; }
@@ -60,51 +118,102 @@ export async function extractAll(
     if (text === 'unreadable') { skipped.unreadable++; continue; }
     const hash = sha256(salt + f.path.replace(/^.*\./, '') + '\0' + text);
     used.add(hash);
+    seen.set(f.path, [f.size, f.mtimeMs, hash]);
     let facts = store.get(hash);
     if (facts) stats.cached++;
     else {
-      facts = await extractOne(f, text, prefilter, async () => (tsFront ??= await import('./typescript.js')));
+      facts = await extractOne(f, text, p, loadTs, jsSource);
       if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
       if (facts.parsed) stats.parsed++;
       else stats.prefiltered++;
       store.set(hash, facts);
     }
-    out.push({ ...f, hash, facts, text: isCode(f.language) ? text : undefined });
+    internValues(facts, intern);
+    const a: AnalyzedFile = { ...f, hash, facts };
+    if (isCode(f.language)) lazyText(a, root);
+    out.push(a);
+  }
+  if (p.hashes) {
+    p.hashes.key = salt;
+    p.hashes.files = seen;
   }
   return { files: out, stats, used };
+}
+
+/**
+ * Makes equal fact values, declaration names and imports one string across the run (a call path
+ * such as `logger.debug` recurs thousands of times). Facts from the cache are interned too.
+ */
+function internValues(facts: FileFacts, intern: Map<string, string>): void {
+  const one = (s: string) => {
+    const known = intern.get(s);
+    if (known !== undefined) return known;
+    intern.set(s, s);
+    return s;
+  };
+  for (const x of facts.facts) x.v = one(x.v);
+  for (const d of facts.decls ?? []) {
+    d.n = one(d.n);
+    if (d.c) d.c = one(d.c);
+  }
+  for (let i = 0; i < facts.imports.length; i++) facts.imports[i] = one(facts.imports[i]!);
+}
+
+/** One re-read text at a time: the wired-in check and the snippets ask file by file. */
+let lastRead: { file: string; text: string | undefined } | undefined;
+
+/** Defines `text` as a getter that reads the file again (the text was not retained). */
+function lazyText(a: AnalyzedFile, root: string): void {
+  const file = `${root}\0${a.path}`;
+  Object.defineProperty(a, 'text', {
+    enumerable: false,
+    configurable: true,
+    get(): string | undefined {
+      if (lastRead?.file !== file) {
+        const t = readText(root, a.path);
+        lastRead = { file, text: t === 'binary' || t === 'non-utf8' || t === 'empty' || t === 'unreadable' ? undefined : t };
+      }
+      return lastRead.text;
+    },
+  });
 }
 
 async function extractOne(
   f: ScannedFile,
   text: string,
-  prefilter: Prefilter,
+  plan: ExtractPlan,
   loadTs: () => Promise<typeof import('./typescript.js')>,
+  jsSource = true,
 ): Promise<FileFacts> {
+  const test = f.role === 'test';
+  // test files pass by the signals that count test facts (all of them without that prefilter)
+  const relevant = test ? !plan.testPrefilter || plan.testPrefilter.test(text, f.language) : plan.prefilter.test(text);
+  const keep = plan.filter?.forFile(f.role, f.language);
   switch (f.language) {
     case 'typescript':
     case 'javascript':
-      // test files always get the full front end: their titles span words the prefilter cannot see
-      if (f.role !== 'test' && !prefilter.test(text)) return scanTypeScriptImports(text);
-      return (await loadTs()).extractTypeScript(f.path, text);
+      if (!relevant) return scanTypeScriptImports(text);
+      // nothing would read its facts: the compiler is not even loaded for a handful of such files
+      if (!jsSource && !test && f.role !== 'source' && plan.filter && !plan.filter.takesCode(f.role)) return scanTypeScriptImports(text);
+      return (await loadTs()).extractTypeScript(f.path, text, keep, { titlesOnly: test && !!plan.testPrefilter?.titlesOnly });
     case 'python':
     case 'rust':
     case 'go': {
       // benchmark hook (scripts/bench-mixed.mjs): read the file, run no front end
       if (SKIP_FRONTENDS.has(f.language)) return { facts: [], imports: [], parsed: false };
-      // the same prefilter as TypeScript
-      if (f.role !== 'test' && !prefilter.test(text)) return scanImports(f.language, text, f.path);
+      if (!relevant) return scanImports(f.language, text, f.path);
       if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
       try {
         // test files are parsed whole; other files only in their top-level units that hold a stem
-        const relevant = f.role === 'test' ? undefined : (chunk: string) => prefilter.test(chunk);
-        return await extractSyntax(f.language, text, f.path, relevant);
+        const units = test ? undefined : (chunk: string) => plan.prefilter.test(chunk);
+        return await extractSyntax(f.language, text, f.path, units, keep);
       } catch {
         // a grammar that cannot load (or a parser crash) falls back to the line-level front end
         return lineFrontEnd(f.language, text, f.path);
       }
     }
     case 'config':
-      return extractConfig(text);
+      return extractConfig(text, keep);
     default:
       return { facts: [], imports: [], parsed: false };
   }
@@ -125,10 +234,12 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
   let entry = false;
   if (lang === 'python') {
     for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)/gm)) for (const mod of m[1]!.split(',')) imports.push(mod.trim());
-    for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,*\n]*)/gm)) {
+    // a parenthesised name list may span lines (and hold comments); a bare one ends at its line
+    for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)|([\w \t,*]*))/gm)) {
       const mod = m[1]!;
       imports.push(mod);
-      for (const name of m[2]!.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
+      const names = m[2] !== undefined ? m[2].replace(/#[^\n]*/g, '') : m[3]!;
+      for (const name of names.split(',').map((x) => x.trim().split(/\s+/)[0]).filter((x): x is string => !!x && x !== '*')) imports.push(`${mod}${mod.endsWith('.') ? '' : '.'}${name}`);
     }
     entry = /^[ \t]*if[ \t]+__name__[ \t]*==[ \t]*["']__main__["']/m.test(text);
     // one pass over the text; line numbers are counted only for the (rare) matches
@@ -151,13 +262,13 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
   return { facts, imports, entry, parsed: false };
 }
 
-/** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000). */
-function extractConfig(text: string): FileFacts {
+/** Config files (YAML, TOML, JSON): one `text` fact per non-empty, non-comment line (first 2,000) that `keep` keeps. */
+function extractConfig(text: string, keep?: KeepFn): FileFacts {
   const facts: FileFacts['facts'] = [];
   const lines = text.split(/\r?\n/, 2000);
   lines.forEach((line, i) => {
     const t = line.trim();
-    if (t && !t.startsWith('#') && t.length <= 200) facts.push({ k: 'text', v: t, l: i + 1 });
+    if (t && !t.startsWith('#') && t.length <= 200 && (!keep || keep('text', t, false))) facts.push({ k: 'text', v: flat(t), l: i + 1 });
   });
   return { facts, imports: [], parsed: true };
 }

@@ -15,10 +15,12 @@ import { TOOL_SHAPE_TEXT } from './tool-shape.js';
  * A signal too complex to expand, or with a variant shorter than 3 letters, makes every file pass.
  */
 export interface Prefilter {
-  /** True when the text may hold a fact some signal matches. */
-  test(text: string): boolean;
+  /** True when the text (of a file in `language`, when known) may hold a fact some signal matches. */
+  test(text: string, language?: string): boolean;
   /** Stable id of the prefilter (part of the facts cache key). */
   source: string;
+  /** A test-file prefilter whose signals read test titles only (no other fact of a test file counts). */
+  titlesOnly?: boolean;
 }
 
 const CODE_KINDS = new Set(['decl', 'member', 'call', 'string', 'key', 'union', 'test', 'switch']);
@@ -127,12 +129,24 @@ export function stemsOf(pattern: string): string[] | undefined {
   return stems;
 }
 
-/** Builds the prefilter from every code-fact signal in the rubric (context signals included). */
-export function buildPrefilter(rubric: Rubric): Prefilter {
+/**
+ * Builds the prefilter from every code-fact signal in the rubric (context signals included).
+ * With `tests`, from the signals that count facts in test files only (their `roles` list
+ * `test`), and the text is also read without whitespace: a test title's words are separate in
+ * the text, and fact values are matched with their whitespace removed (`normalize`).
+ */
+export function buildPrefilter(rubric: Rubric, opts: { tests?: boolean } = {}): Prefilter {
   const stems = new Set<string>();
   let always = false;
+  // the kinds of the signals taken (for tests: titles alone when only `test` facts count)
+  const kinds = new Set<string>();
+  // tool definitions are found by shape (name + description + schema), not by a stem
+  let toolShape = !opts.tests;
   const add = (sig: Signal) => {
     if (!sig.kinds.some((k) => CODE_KINDS.has(k))) return;
+    if (opts.tests && !sig.roles.includes('test')) return;
+    if (sig.kinds.includes('tooldef')) toolShape = true;
+    for (const k of sig.kinds) kinds.add(k);
     if (sig.pattern) {
       const s = stemsOf(sig.pattern);
       if (!s) always = true;
@@ -152,13 +166,25 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
   const minimal: string[] = [];
   for (const s of sorted) if (!minimal.some((m) => s.includes(m))) minimal.push(s);
   const re = new RegExp(minimal.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const titlesOnly = !!opts.tests && [...kinds].every((k) => k === 'test');
   return {
-    source: always ? 'always' : minimal.join('|'),
+    titlesOnly,
+    source: `${opts.tests ? (titlesOnly ? 'titles:' : 'tests:') : ''}${always ? 'always' : minimal.join('|')}`,
     // TypeScript's `readonly` modifier is syntax, not a name: drop it before matching
-    test: (text) => {
-      if (always || (text.includes('description') && TOOL_SHAPE_TEXT.test(text))) return true;
+    test: (text, language) => {
+      if (always || (toolShape && text.includes('description') && TOOL_SHAPE_TEXT.test(text))) return true;
+      if (!minimal.length) return false;
+      const title = titlesOnly && language ? TITLE[language] : undefined;
+      if (title) {
+        // only test titles can hold such a fact: look at the candidates alone
+        for (const m of text.matchAll(title)) {
+          const v = m.slice(1).find((x) => x !== undefined);
+          if (v && re.test(v.toLowerCase().replace(SEPARATORS_AND_SPACES, ''))) return true;
+        }
+        return false;
+      }
       // Rust paths (a::b) read as a.b, like the call facts of every front end
-      let t = text.toLowerCase().replace(SEPARATORS, '');
+      let t = text.toLowerCase().replace(opts.tests ? SEPARATORS_AND_SPACES : SEPARATORS, '');
       if (t.includes('::')) t = t.replace(PATH_SEPARATOR, '.');
       if (t.includes('readonly')) t = t.replace(READONLY_MODIFIER, '');
       return re.test(t);
@@ -166,6 +192,22 @@ export function buildPrefilter(rubric: Rubric): Prefilter {
   };
 }
 
+/**
+ * Where a test title can be, per language: a superset of the `test` facts of each front end.
+ * TypeScript/JavaScript: a string literal right after `it(`, `test(`, `describe(` (`.only`,
+ * `.each`) or after `)(` (`it.each(table)('title')`); Python: a `def` or `class` name; Go: a
+ * `func` name; Rust: an `fn` name.
+ */
+const TS_TITLE = /(?:\b(?:it|test|describe)(?:\s*\.\s*(?:only|each))?|\))\s*\(\s*(?:'((?:[^'\\\n]|\\[\s\S])*)'|"((?:[^"\\\n]|\\[\s\S])*)"|`((?:[^`\\]|\\[\s\S])*)`)/g;
+const TITLE: Record<string, RegExp> = {
+  typescript: TS_TITLE,
+  javascript: TS_TITLE,
+  python: /\b(?:def|class)\s+(\w+)/g,
+  go: /\bfunc\s+(?:\([^)]*\)\s*)?(\w+)/g,
+  rust: /\bfn\s+(\w+)/g,
+};
+
 const SEPARATORS = /[_-]/g;
+const SEPARATORS_AND_SPACES = /[_\-\s]/g;
 const PATH_SEPARATOR = /::/g;
 const READONLY_MODIFIER = /\breadonly\s+(?=[a-z_$[])/g;

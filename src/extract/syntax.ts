@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, Query as TSQuery } from '@vscode/tree-sitter-wasm';
-import { FactSink, type DeclSpan, type FileFacts } from './types.js';
+import { FactSink, flat, type DeclSpan, type FileFacts } from './types.js';
+import type { KeepFn } from './keep.js';
+import type { FactKind } from '../rubric/schema.js';
 import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 import { addKeys, addToolDefs } from './lines.js';
 
@@ -32,7 +34,6 @@ const wasmDir = () => dirname(require.resolve('@vscode/tree-sitter-wasm'));
 export async function loadSyntax(lang: SyntaxLanguage): Promise<{ Parser: typeof TSParser; language: TSLanguage }> {
   runtime ??= (async () => {
     setFlagsFromString('--wasm-lazy-compilation');
-    setFlagsFromString('--liftoff-only');
     const mod = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
     await mod.Parser.init({ locateFile: (f: string) => join(wasmDir(), f) });
     QueryCtor = mod.Query;
@@ -63,6 +64,11 @@ interface WalkContext {
   classUnions: Array<{ name: string; members: string[]; line: number }>;
 }
 
+/** Adds a fact when the sink keeps it; only then is the node's line read (a call into WebAssembly). */
+function add(ctx: WalkContext, k: FactKind, v: string, n: TSNode): void {
+  if (ctx.sink.wants(k, v)) ctx.sink.push(k, v, ctx.line(n));
+}
+
 /** Records a declaration span (1-based inclusive lines) for the harness model. */
 function span(ctx: WalkContext, n: TSNode, name: string, k: DeclSpan['k'], container?: string): void {
   const d: DeclSpan = { n: name, k, s: n.startPosition.row + 1, e: n.endPosition.row + 1 };
@@ -80,7 +86,7 @@ function loopHandler(n: TSNode, ctx: WalkContext): void {
 function switchHandler(field: string): Handler {
   return (n, ctx) => {
     const subject = calleeOf(n.childForFieldName(field));
-    if (subject) ctx.sink.add('switch', subject, ctx.line(n));
+    if (subject) add(ctx, 'switch', subject, n);
   };
 }
 
@@ -100,7 +106,7 @@ function keyedLiteral(ctx: WalkContext, at: TSNode, items: Array<[string | undef
   for (const [key, value, where] of items) {
     if (!key) continue;
     keys.push(key);
-    ctx.sink.add('key', key, ctx.line(where));
+    add(ctx, 'key', key, where);
     if (key.toLowerCase() === 'name' && value && /string/.test(value.type)) nameValue = stringValue(value);
   }
   // Go exports fields in PascalCase (Name, InputSchema): compare keys with a lowercase first letter
@@ -110,15 +116,15 @@ function keyedLiteral(ctx: WalkContext, at: TSNode, items: Array<[string | undef
 /** `f(...)`, `a.b(...)`, `a::b(...)`: a call fact from the callee. */
 function callHandler(n: TSNode, ctx: WalkContext): void {
   const callee = calleeOf(n.childForFieldName('function'));
-  if (callee) ctx.sink.add('call', callee, ctx.line(n));
+  if (callee) add(ctx, 'call', callee, n);
 }
 
 /** A method (Rust trait signature, Go method): both a member and a declaration. */
 function methodHandler(n: TSNode, ctx: WalkContext): void {
   const name = n.childForFieldName('name')?.text;
   if (!name) return;
-  ctx.sink.add('member', name, ctx.line(n));
-  ctx.sink.add('decl', name, ctx.line(n));
+  add(ctx, 'member', name, n);
+  add(ctx, 'decl', name, n);
 }
 
 /** String literal contents without quotes or prefixes, or undefined when longer than 80. */
@@ -200,7 +206,7 @@ const PYTHON: Record<string, Handler> = {
       const name = c?.type === 'aliased_import' ? c.childForFieldName('name')?.text : c?.type === 'dotted_name' ? c.text : undefined;
       if (name) {
         ctx.imports.push(name);
-        ctx.sink.add('import', name, ctx.line(n));
+        add(ctx, 'import', name, n);
       }
     }
   },
@@ -208,7 +214,7 @@ const PYTHON: Record<string, Handler> = {
     const modNode = n.childForFieldName('module_name');
     const mod = modNode?.text.replace(/\s+/g, '') ?? '';
     ctx.imports.push(mod);
-    ctx.sink.add('import', mod, ctx.line(n));
+    add(ctx, 'import', mod, n);
     for (const c of n.namedChildren) {
       if (!c || c.id === modNode?.id) continue;
       const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.type === 'dotted_name' ? c.text : undefined;
@@ -220,7 +226,7 @@ const PYTHON: Record<string, Handler> = {
     if (!name) return;
     span(ctx, n, name, 'c');
     ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
-    if (/^Test/.test(name)) ctx.sink.add('test', name, ctx.line(n));
+    if (/^Test/.test(name)) add(ctx, 'test', name, n);
     for (const st of n.childForFieldName('body')?.namedChildren ?? []) {
       const a = st?.type === 'expression_statement' ? st.namedChild(0) : null;
       const left = a?.type === 'assignment' ? a.childForFieldName('left')?.text : undefined;
@@ -237,7 +243,7 @@ const PYTHON: Record<string, Handler> = {
         const right = a.childForFieldName('right');
         if (left?.type === 'identifier') values.push(right?.type === 'string' ? (stringValue(right) ?? left.text) : left.text);
       }
-      if (values.length >= 2) ctx.sink.add('union', `${name}:${values.join('|')}`, ctx.line(n));
+      if (values.length >= 2) add(ctx, 'union', `${name}:${values.join('|')}`, n);
     }
   },
   function_definition(n, ctx) {
@@ -246,7 +252,7 @@ const PYTHON: Record<string, Handler> = {
     const inClass = inPyClass(n);
     span(ctx, n, name, inClass ? 'm' : 'f', inClass ? pyClassName(n) : undefined);
     ctx.sink.add(inClass ? 'member' : 'decl', name, ctx.line(n));
-    if (/^test_?/i.test(name)) ctx.sink.add('test', name, ctx.line(n));
+    if (/^test_?/i.test(name)) add(ctx, 'test', name, n);
   },
   assignment(n, ctx) {
     const left = n.childForFieldName('left');
@@ -254,18 +260,18 @@ const PYTHON: Record<string, Handler> = {
     const stmt = n.parent;
     const scope = stmt?.parent;
     if (left.type === 'identifier') {
-      if (scope?.type === 'module') ctx.sink.add('decl', left.text, ctx.line(n));
-      else if (scope?.type === 'block' && scope.parent?.type === 'class_definition') ctx.sink.add('member', left.text, ctx.line(n));
+      if (scope?.type === 'module') add(ctx, 'decl', left.text, n);
+      else if (scope?.type === 'block' && scope.parent?.type === 'class_definition') add(ctx, 'member', left.text, n);
     } else if (left.type === 'attribute' && left.childForFieldName('object')?.text === 'self') {
       const attr = left.childForFieldName('attribute')?.text;
-      if (attr) ctx.sink.add('member', attr, ctx.line(n));
+      if (attr) add(ctx, 'member', attr, n);
     }
   },
   augmented_assignment(n, ctx) {
     const left = n.childForFieldName('left');
     if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self') {
       const attr = left.childForFieldName('attribute')?.text;
-      if (attr) ctx.sink.add('member', attr, ctx.line(n));
+      if (attr) add(ctx, 'member', attr, n);
     }
   },
   call(n, ctx) {
@@ -278,7 +284,7 @@ const PYTHON: Record<string, Handler> = {
     const e = n.namedChild(0);
     if (e && e.type !== 'call') {
       const callee = calleeOf(e);
-      if (callee) ctx.sink.add('call', callee, ctx.line(n));
+      if (callee) add(ctx, 'call', callee, n);
     }
   },
   dictionary(n, ctx) {
@@ -294,17 +300,17 @@ const PYTHON: Record<string, Handler> = {
       // `EventType = Literal["a", "b"]` names its union, like a TypeScript type alias
       const target = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
       const name = target?.type === 'identifier' ? `${target.text}:` : '';
-      if (vals.length >= 2) ctx.sink.add('union', `${name}${vals.join('|')}`, ctx.line(n));
+      if (vals.length >= 2) add(ctx, 'union', `${name}${vals.join('|')}`, n);
     } else if (subs.length === 1 && subs[0]?.type === 'string') {
       const k = stringValue(subs[0]);
-      if (k && /^[A-Za-z_][\w-]*$/.test(k)) ctx.sink.add('key', k, ctx.line(n));
+      if (k && /^[A-Za-z_][\w-]*$/.test(k)) add(ctx, 'key', k, n);
     }
   },
   string(n, ctx) {
     // a string statement on its own is a docstring or a comment
     if (n.parent?.type === 'expression_statement' || n.parent?.type === 'concatenated_string') return;
     const v = stringValue(n);
-    if (v) ctx.sink.add('string', v, ctx.line(n));
+    if (v) add(ctx, 'string', v, n);
   },
   while_statement: loopHandler,
   for_statement: loopHandler,
@@ -328,8 +334,8 @@ const RUST: Record<string, Handler> = {
     const brace = arg.indexOf('{');
     const prefix = brace >= 0 ? arg.slice(0, brace) : arg.replace(/::\*$/, '::');
     ctx.imports.push(prefix);
-    ctx.sink.add('import', prefix, ctx.line(n));
-    if (brace >= 0) for (const item of arg.slice(brace + 1, arg.lastIndexOf('}')).split(',').map((s) => s.split(/::|as/)[0]!.trim()).filter(Boolean)) ctx.sink.add('import', `${prefix}${item}`, ctx.line(n));
+    add(ctx, 'import', prefix, n);
+    if (brace >= 0) for (const item of arg.slice(brace + 1, arg.lastIndexOf('}')).split(',').map((s) => s.split(/::|as/)[0]!.trim()).filter(Boolean)) add(ctx, 'import', `${prefix}${item}`, n);
   },
   mod_item(n, ctx) {
     if (!n.childForFieldName('body')) ctx.imports.push(`mod:${n.childForFieldName('name')?.text ?? ''}`);
@@ -340,9 +346,9 @@ const RUST: Record<string, Handler> = {
     const owner = n.parent?.type === 'declaration_list' ? n.parent.parent : null;
     const inImpl = owner?.type === 'impl_item' || owner?.type === 'trait_item';
     span(ctx, n, name, inImpl ? 'm' : 'f', inImpl ? rustOwnerName(owner!) : undefined);
-    if (inImpl) ctx.sink.add('member', name, ctx.line(n));
-    ctx.sink.add('decl', name, ctx.line(n));
-    if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) ctx.sink.add('test', name, ctx.line(n));
+    if (inImpl) add(ctx, 'member', name, n);
+    add(ctx, 'decl', name, n);
+    if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) add(ctx, 'test', name, n);
     if (name === 'main' && n.parent?.type === 'source_file') ctx.entry = true;
   },
   function_signature_item: methodHandler,
@@ -352,26 +358,26 @@ const RUST: Record<string, Handler> = {
   match_expression: switchHandler('value'),
   struct_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
-    if (name) ctx.sink.add('decl', name, ctx.line(n));
+    if (name) add(ctx, 'decl', name, n);
     const body = n.childForFieldName('body');
     for (const f of body?.type === 'field_declaration_list' ? body.namedChildren : []) {
       const fname = f?.type === 'field_declaration' ? f.childForFieldName('name')?.text : undefined;
-      if (fname) ctx.sink.add('member', fname, ctx.line(f!));
+      if (fname) add(ctx, 'member', fname, f!);
     }
   },
   enum_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
-    ctx.sink.add('decl', name, ctx.line(n));
+    add(ctx, 'decl', name, n);
     const variants: string[] = [];
     for (const v of n.childForFieldName('body')?.namedChildren ?? []) {
       const vn = v?.type === 'enum_variant' ? v.childForFieldName('name')?.text : undefined;
       if (vn) {
         variants.push(vn);
-        ctx.sink.add('member', vn, ctx.line(v!));
+        add(ctx, 'member', vn, v!);
       }
     }
-    if (variants.length >= 2) ctx.sink.add('union', `${name}:${variants.join('|')}`, ctx.line(n));
+    if (variants.length >= 2) add(ctx, 'union', `${name}:${variants.join('|')}`, n);
   },
   trait_item: declName,
   type_item: declName,
@@ -381,7 +387,7 @@ const RUST: Record<string, Handler> = {
   call_expression: callHandler,
   macro_invocation(n, ctx) {
     const m = n.childForFieldName('macro')?.text;
-    if (m && !/^(?:println|print|eprintln|eprint|format|write|writeln|vec|assert|assert_eq|assert_ne|debug_assert|panic|matches|todo|unreachable|unimplemented)$/.test(m)) ctx.sink.add('call', m.replace(/::/g, '.').split('.').slice(-3).join('.'), ctx.line(n));
+    if (m && !/^(?:println|print|eprintln|eprint|format|write|writeln|vec|assert|assert_eq|assert_ne|debug_assert|panic|matches|todo|unreachable|unimplemented)$/.test(m)) add(ctx, 'call', m.replace(/::/g, '.').split('.').slice(-3).join('.'), n);
   },
   struct_expression(n, ctx) {
     const fields = n.childForFieldName('body')?.namedChildren.filter((f) => f?.type === 'field_initializer') ?? [];
@@ -392,7 +398,7 @@ const RUST: Record<string, Handler> = {
   attribute_item(n, ctx) {
     // #[tool(...)] and #[derive(...)] read like decorators
     const path = n.namedChild(0)?.namedChild(0);
-    if (path && (path.type === 'identifier' || path.type === 'scoped_identifier') && path.text !== 'derive' && path.text !== 'cfg' && path.text !== 'allow') ctx.sink.add('call', path.text.replace(/::/g, '.'), ctx.line(n));
+    if (path && (path.type === 'identifier' || path.type === 'scoped_identifier') && path.text !== 'derive' && path.text !== 'cfg' && path.text !== 'allow') add(ctx, 'call', path.text.replace(/::/g, '.'), n);
   },
 };
 /** `impl Foo`, `impl Trait for Foo`, `trait Foo`: the type name (generics dropped). */
@@ -403,11 +409,11 @@ function rustOwnerName(owner: TSNode): string | undefined {
 
 function declName(n: TSNode, ctx: WalkContext): void {
   const name = n.childForFieldName('name')?.text;
-  if (name) ctx.sink.add('decl', name, ctx.line(n));
+  if (name) add(ctx, 'decl', name, n);
 }
 function rustString(n: TSNode, ctx: WalkContext): void {
   const v = stringValue(n);
-  if (v) ctx.sink.add('string', v, ctx.line(n));
+  if (v) add(ctx, 'string', v, n);
 }
 
 // ---------------------------------------------------------------- Go
@@ -420,15 +426,15 @@ const GO: Record<string, Handler> = {
     const v = p ? stringValue(p) : undefined;
     if (v) {
       ctx.imports.push(v);
-      ctx.sink.add('import', v, ctx.line(n));
+      add(ctx, 'import', v, n);
     }
   },
   function_declaration(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
     span(ctx, n, name, 'f');
-    ctx.sink.add('decl', name, ctx.line(n));
-    if (/^(Test|Benchmark|Fuzz)[A-Z_]/.test(name)) ctx.sink.add('test', name, ctx.line(n));
+    add(ctx, 'decl', name, n);
+    if (/^(Test|Benchmark|Fuzz)[A-Z_]/.test(name)) add(ctx, 'test', name, n);
   },
   method_declaration(n, ctx) {
     methodHandler(n, ctx);
@@ -441,16 +447,16 @@ const GO: Record<string, Handler> = {
   type_switch_statement: switchHandler('value'),
   type_spec(n, ctx) {
     const name = n.childForFieldName('name')?.text;
-    if (name) ctx.sink.add('decl', name, ctx.line(n));
+    if (name) add(ctx, 'decl', name, n);
     const t = n.childForFieldName('type');
     if (t?.type === 'struct_type') {
       for (const f of t.namedChild(0)?.namedChildren ?? []) {
-        for (const id of f?.type === 'field_declaration' ? f.childrenForFieldName('name') : []) if (id) ctx.sink.add('member', id.text, ctx.line(f!));
+        for (const id of f?.type === 'field_declaration' ? f.childrenForFieldName('name') : []) if (id) add(ctx, 'member', id.text, f!);
       }
     } else if (t?.type === 'interface_type') {
       for (const m of t.namedChildren) {
         const mn = m && /method/.test(m.type) ? m.childForFieldName('name')?.text : undefined;
-        if (mn) ctx.sink.add('member', mn, ctx.line(m!));
+        if (mn) add(ctx, 'member', mn, m!);
       }
     }
   },
@@ -474,12 +480,12 @@ const GO: Record<string, Handler> = {
 };
 function goSpec(n: TSNode, ctx: WalkContext): void {
   if (n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') return;
-  for (const id of n.childrenForFieldName('name')) if (id) ctx.sink.add('decl', id.text, ctx.line(n));
+  for (const id of n.childrenForFieldName('name')) if (id) add(ctx, 'decl', id.text, n);
 }
 function goString(n: TSNode, ctx: WalkContext): void {
   if (n.parent?.type === 'import_spec') return;
   const v = stringValue(n);
-  if (v) ctx.sink.add('string', v, ctx.line(n));
+  if (v) add(ctx, 'string', v, n);
 }
 
 const HANDLERS: Record<SyntaxLanguage, Record<string, Handler>> = { python: PYTHON, rust: RUST, go: GO };
@@ -505,7 +511,7 @@ function queryFor(lang: SyntaxLanguage, language: TSLanguage): TSQuery {
  * `#[cfg(test)]` modules is marked as a test region, like the TypeScript test facts.
  * @param path repository-relative path (Rust `src/main.rs` and `src/bin/*.rs` are entry points)
  */
-export async function extractSyntax(lang: SyntaxLanguage, text: string, path: string, relevant?: (chunk: string) => boolean): Promise<FileFacts> {
+export async function extractSyntax(lang: SyntaxLanguage, text: string, path: string, relevant?: (chunk: string) => boolean, keep?: KeepFn): Promise<FileFacts> {
   const { Parser, language } = await loadSyntax(lang);
   let parser = parsers.get(lang);
   if (!parser) {
@@ -515,7 +521,7 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
   }
   const tree = parser.parse(relevant ? maskIrrelevant(lang, text, relevant) : text);
   if (!tree) return { facts: [], imports: [], parsed: false };
-  const sink = new FactSink();
+  const sink = new FactSink(keep);
   const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), line: (n) => n.startPosition.row + 1, decls: [], loops: [], disc: new Map(), classUnions: [] };
   const handlers = HANDLERS[lang];
   const commentRows: Array<[number, number, number, number]> = [];
@@ -564,7 +570,11 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
     const values = u.members.map((m) => ctx.disc.get(m)).filter((v): v is string => !!v);
     if (values.length >= 2) sink.add('union', `${u.name}:${values.join('|')}`, u.line);
   }
-  return { facts: sink.facts, imports: ctx.imports, entry: ctx.entry, parsed: true, decls: ctx.decls };
+  for (const d of ctx.decls) {
+    d.n = flat(d.n);
+    if (d.c) d.c = flat(d.c);
+  }
+  return { facts: sink.facts, imports: ctx.imports.map(flat), entry: ctx.entry, parsed: true, decls: ctx.decls };
 }
 
 /** Sets `loop` on the innermost function or method span holding each loop line. */

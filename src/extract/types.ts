@@ -54,17 +54,44 @@ export interface DeclSpan {
   t?: 1;
 }
 
-/** Collects facts with per-file de-duplication (same kind, value and line once). */
+/**
+ * Collects facts with per-file de-duplication (same kind, value and line once). With a `keep`
+ * filter (src/extract/keep.ts) only the facts a later stage can read are kept; front ends ask
+ * `wants` first so that a dropped fact costs no line lookup. Kept values are copied out of the
+ * file text: V8 substrings are slices that would keep the whole text alive.
+ */
 export class FactSink {
   readonly facts: Fact[] = [];
   private readonly seen = new Set<string>();
   testRegion = false;
 
+  constructor(private readonly keep?: (k: FactKind, v: string, testRegion: boolean) => boolean) {}
+
+  /** True when a fact of this kind and value would be kept (non-empty, at most 160 chars, passes the filter). */
+  wants(k: FactKind, v: string): boolean {
+    return !!v && v.length <= 160 && (!this.keep || this.keep(k, v, this.testRegion));
+  }
+
+  /** Adds a fact when `wants` says so. */
   add(k: FactKind, v: string, l: number): void {
-    if (!v || v.length > 160) return;
+    if (this.wants(k, v)) this.push(k, v, l);
+  }
+
+  /** Adds a fact the caller has already checked with `wants`. */
+  push(k: FactKind, v: string, l: number): void {
     const key = `${k}\0${v}\0${l}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.facts.push(this.testRegion ? { k, v, l, t: 1 } : { k, v, l });
+    const own = flat(v);
+    this.facts.push(this.testRegion ? { k, v: own, l, t: 1 } : { k, v: own, l });
   }
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. Short strings are
+ * always copied by V8; a longer one goes through a cons string that `slice` flattens into a
+ * fresh buffer.
+ */
+export function flat(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }

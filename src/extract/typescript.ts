@@ -1,16 +1,14 @@
-import { createRequire } from 'node:module';
 import type { ts } from 'ts-morph';
+import { loadTypeScriptCompiler } from './ts-compiler.js';
 
-/**
- * The TypeScript compiler bundled by ts-morph (its `@ts-morph/common` package), loaded with
- * `require` from ts-morph's own location: this skips ts-morph's project layer and Node's
- * ESM-to-CommonJS export scan of the 9 MB compiler (about 90 ms per cold run).
- */
-const tsc: typeof ts = createRequire(createRequire(import.meta.url).resolve('ts-morph'))('@ts-morph/common').ts;
+/** The TypeScript compiler bundled by ts-morph (see src/extract/ts-compiler.ts). */
+const tsc: typeof ts = loadTypeScriptCompiler();
 
 // The compiler's namespace exports are getters: read each once, not once per node.
-const { SyntaxKind: SK, ScriptKind, ScriptTarget, createSourceFile, forEachChild, isAwaitExpression, isCallExpression, isElementAccessExpression, isExternalModuleReference, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertySignature, isStringLiteral, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode } = tsc;
-import { FactSink, type DeclSpan, type FileFacts } from './types.js';
+const { SyntaxKind: SK, JSDocParsingMode, ScriptKind, ScriptTarget, createSourceFile, forEachChild, isAwaitExpression, isCallExpression, isElementAccessExpression, isExternalModuleReference, isIdentifier, isLiteralTypeNode, isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertySignature, isStringLiteral, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode } = tsc;
+import { FactSink, flat, type DeclSpan, type FileFacts } from './types.js';
+import type { KeepFn } from './keep.js';
+import type { FactKind } from '../rubric/schema.js';
 import { TOOL_SCHEMA_KEYS } from './tool-shape.js';
 
 /**
@@ -93,21 +91,76 @@ function discriminantOf(members: ts.NodeArray<ts.TypeElement>): string | undefin
  * Extracts facts from TypeScript/JavaScript source text.
  * @param path repository-relative path (decides TS/TSX/JS parsing)
  * @param text file contents
+ * @param keep which facts to keep (src/extract/keep.ts); all when omitted
+ * @param opts.titlesOnly a test file of which only test titles and imports are read (no declarations)
+ * @param opts.jsDoc parse JSDoc comments as well (the facts are the same; kept for the test that says so)
  */
-export function extractTypeScript(path: string, text: string): FileFacts {
-  const sf = createSourceFile(path, text, ScriptTarget.Latest, false, scriptKind(path));
-  const sink = new FactSink();
+export function extractTypeScript(path: string, text: string, keep?: KeepFn, opts: { titlesOnly?: boolean; jsDoc?: boolean } = {}): FileFacts {
+  // JSDoc comments are not parsed: no fact comes from them, and skipping them halves parse time
+  const sf = createSourceFile(path, text, { languageVersion: ScriptTarget.Latest, jsDocParsingMode: opts.jsDoc ? JSDocParsingMode.ParseAll : JSDocParsingMode.ParseNone }, false, scriptKind(path));
+  const sink = new FactSink(keep);
   const imports: string[] = [];
   const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  // the line is looked up only for a fact the sink keeps
+  const add = (k: FactKind, v: string, n: ts.Node) => {
+    if (sink.wants(k, v)) sink.push(k, v, lineOf(n));
+  };
   // interface name -> discriminant literal, to resolve unions of named members in this file
   const discByName = new Map<string, string>();
   const unions: Array<{ name: string; line: number; members: ts.NodeArray<ts.TypeNode> }> = [];
 
   const checkToolDef = (node: ts.Node, keys: string[], nameValue: string | undefined) => {
     if (keys.includes('name') && keys.includes('description') && keys.some((k) => SCHEMA_KEYS.has(k))) {
-      sink.add('tooldef', nameValue ?? 'tool', lineOf(node));
+      add('tooldef', nameValue ?? 'tool', node);
     }
   };
+
+  /** Import and export declarations, `import x = require()`: module specifiers. */
+  const importOf = (node: ts.Node): void => {
+    if (node.kind === SK.ImportEqualsDeclaration) {
+      const ref = (node as ts.ImportEqualsDeclaration).moduleReference;
+      if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
+        imports.push(ref.expression.text);
+        add('import', ref.expression.text, node);
+      }
+      return;
+    }
+    const spec = (node as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
+    if (spec && isStringLiteral(spec)) {
+      imports.push(spec.text);
+      add('import', spec.text, node);
+    }
+  };
+  /** A call: `import()` / `require()` specifiers, else a call fact and, for it/test/describe, the test title. */
+  const callOf = (call: ts.CallExpression): void => {
+    const first = call.arguments[0];
+    if (call.expression.kind === SK.ImportKeyword || (isIdentifier(call.expression) && call.expression.text === 'require')) {
+      if (first && isStringLiteral(first)) {
+        imports.push(first.text);
+        add('import', first.text, call);
+      }
+    } else {
+      const callee = calleeText(call.expression);
+      if (callee) {
+        add('call', callee, call.expression);
+        if (TEST_CALLEES.has(callee) && first && (isStringLiteral(first) || isNoSubstitutionTemplateLiteral(first))) {
+          add('test', first.text, first);
+        }
+      }
+    }
+  };
+  if (opts.titlesOnly) {
+    // a test file whose other facts no signal reads: imports and test titles, no declarations
+    const visitTitles = (node: ts.Node): void => {
+      const kind = node.kind;
+      if (kind === SK.ImportDeclaration || kind === SK.ExportDeclaration || kind === SK.ImportEqualsDeclaration) return importOf(node);
+      if (kind === SK.StringLiteral || kind === SK.NoSubstitutionTemplateLiteral) return;
+      if (kind === SK.CallExpression) callOf(node as ts.CallExpression);
+      forEachChild(node, visitTitles);
+    };
+    forEachChild(sf, visitTitles);
+    return { facts: sink.facts, imports: imports.map(flat), parsed: true, decls: [] };
+  }
 
   // declarations with spans, and the stack of those the walk is inside (for loop flags)
   const decls: DeclSpan[] = [];
@@ -176,69 +229,41 @@ export function extractTypeScript(path: string, text: string): FileFacts {
       }
       case SK.SwitchStatement: {
         const subject = calleeText((node as ts.SwitchStatement).expression);
-        if (subject) sink.add('switch', subject, lineOf(node));
+        if (subject) add('switch', subject, node);
         break;
       }
       case SK.ImportDeclaration:
-      case SK.ExportDeclaration: {
-        const spec = (node as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
-        if (spec && isStringLiteral(spec)) {
-          imports.push(spec.text);
-          sink.add('import', spec.text, lineOf(node));
-        }
+      case SK.ExportDeclaration:
+      case SK.ImportEqualsDeclaration:
+        importOf(node);
         return;
-      }
-      case SK.ImportEqualsDeclaration: {
-        const ref = (node as ts.ImportEqualsDeclaration).moduleReference;
-        if (isExternalModuleReference(ref) && isStringLiteral(ref.expression)) {
-          imports.push(ref.expression.text);
-          sink.add('import', ref.expression.text, lineOf(node));
-        }
-        return;
-      }
-      case SK.CallExpression: {
-        const call = node as ts.CallExpression;
-        const first = call.arguments[0];
-        if (call.expression.kind === SK.ImportKeyword || (isIdentifier(call.expression) && call.expression.text === 'require')) {
-          if (first && isStringLiteral(first)) {
-            imports.push(first.text);
-            sink.add('import', first.text, lineOf(node));
-          }
-        } else {
-          const callee = calleeText(call.expression);
-          if (callee) {
-            sink.add('call', callee, lineOf(call.expression));
-            if (TEST_CALLEES.has(callee) && first && (isStringLiteral(first) || isNoSubstitutionTemplateLiteral(first))) {
-              sink.add('test', first.text, lineOf(first));
-            }
-          }
-        }
+      case SK.CallExpression:
+        callOf(node as ts.CallExpression);
         break;
-      }
       case SK.NewExpression: {
         const callee = calleeText((node as ts.NewExpression).expression);
-        if (callee) sink.add('call', callee, lineOf(node));
+        if (callee) add('call', callee, node);
         break;
       }
       case SK.ClassDeclaration:
       case SK.ClassExpression: {
         const c = node as ts.ClassLikeDeclaration;
         const n = nameText(c.name);
-        if (n) sink.add('decl', n, lineOf(c.name ?? c));
+        if (n) add('decl', n, c.name ?? c);
         for (const m of c.members) {
           const mn = nameText(m.name);
-          if (mn) sink.add('member', mn, lineOf(m));
+          if (mn) add('member', mn, m);
         }
         break;
       }
       case SK.InterfaceDeclaration: {
         const i = node as ts.InterfaceDeclaration;
-        sink.add('decl', i.name.text, lineOf(i.name));
+        add('decl', i.name.text, i.name);
         const keys: string[] = [];
         for (const m of i.members) {
           const mn = nameText(m.name);
           if (mn) {
-            sink.add('member', mn, lineOf(m));
+            add('member', mn, m);
             keys.push(mn);
           }
         }
@@ -249,7 +274,7 @@ export function extractTypeScript(path: string, text: string): FileFacts {
       }
       case SK.TypeAliasDeclaration: {
         const t = node as ts.TypeAliasDeclaration;
-        sink.add('decl', t.name.text, lineOf(t.name));
+        add('decl', t.name.text, t.name);
         if (isUnionTypeNode(t.type)) unions.push({ name: t.name.text, line: lineOf(t.name), members: t.type.types });
         else if (isTypeLiteralNode(t.type)) {
           const d = discriminantOf(t.type.members);
@@ -257,7 +282,7 @@ export function extractTypeScript(path: string, text: string): FileFacts {
           const keys = t.type.members.map((m) => nameText(m.name)).filter((x): x is string => !!x);
           for (const m of t.type.members) {
             const mn = nameText(m.name);
-            if (mn) sink.add('member', mn, lineOf(m));
+            if (mn) add('member', mn, m);
           }
           checkToolDef(t, keys, t.name.text);
         }
@@ -265,26 +290,26 @@ export function extractTypeScript(path: string, text: string): FileFacts {
       }
       case SK.EnumDeclaration: {
         const e = node as ts.EnumDeclaration;
-        sink.add('decl', e.name.text, lineOf(e.name));
+        add('decl', e.name.text, e.name);
         const values: string[] = [];
         for (const m of e.members) {
           const mn = nameText(m.name);
           if (mn) {
-            sink.add('member', mn, lineOf(m));
+            add('member', mn, m);
             values.push(m.initializer && isStringLiteral(m.initializer) ? m.initializer.text : mn);
           }
         }
-        if (values.length >= 2) sink.add('union', values.join('|'), lineOf(e.name));
+        if (values.length >= 2) add('union', values.join('|'), e.name);
         break;
       }
       case SK.FunctionDeclaration: {
         const n = nameText((node as ts.FunctionDeclaration).name);
-        if (n) sink.add('decl', n, lineOf(node));
+        if (n) add('decl', n, node);
         break;
       }
       case SK.VariableDeclaration: {
         const v = node as ts.VariableDeclaration;
-        if (isIdentifier(v.name)) sink.add('decl', v.name.text, lineOf(v.name));
+        if (isIdentifier(v.name)) add('decl', v.name.text, v.name);
         break;
       }
       case SK.ObjectLiteralExpression: {
@@ -295,7 +320,7 @@ export function extractTypeScript(path: string, text: string): FileFacts {
           const pn = nameText(p.name);
           if (!pn) continue;
           keys.push(pn);
-          sink.add('key', pn, lineOf(p));
+          add('key', pn, p);
           if (pn === 'name' && isPropertyAssignment(p) && (isStringLiteral(p.initializer) || isNoSubstitutionTemplateLiteral(p.initializer))) nameValue = p.initializer.text;
         }
         checkToolDef(o, keys, nameValue);
@@ -304,7 +329,7 @@ export function extractTypeScript(path: string, text: string): FileFacts {
       case SK.StringLiteral:
       case SK.NoSubstitutionTemplateLiteral: {
         const s = (node as ts.StringLiteral).text;
-        if (s.length <= 80) sink.add('string', s, lineOf(node));
+        if (s.length <= 80) add('string', s, node);
         return;
       }
       default:
@@ -328,6 +353,11 @@ export function extractTypeScript(path: string, text: string): FileFacts {
     }
     if (values.length >= 2) sink.add('union', `${u.name}:${values.join('|')}`, u.line);
   }
-  return { facts: sink.facts, imports, parsed: true, decls };
+  // names and specifiers are slices of the text: copy them so the text can be freed
+  for (const d of decls) {
+    d.n = flat(d.n);
+    if (d.c) d.c = flat(d.c);
+  }
+  return { facts: sink.facts, imports: imports.map(flat), parsed: true, decls };
 }
 

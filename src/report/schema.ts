@@ -100,7 +100,7 @@ export const ReportSchema = z.object({
   }),
   target: z.object({
     name: z.string(),
-    lister: z.enum(['git', 'globby']),
+    lister: z.enum(['git', 'walk']),
     files: z.number().int(),
     parsed: z.number().int(),
     languages: z.record(z.string(), z.number().int()),

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import { accessSync, constants, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
 import ignore from 'ignore';
@@ -34,13 +33,13 @@ export interface ScanResult {
   root: string;
   files: ScannedFile[];
   skipped: SkipCounts;
-  lister: 'git' | 'globby';
+  lister: 'git' | 'walk';
 }
 
 export interface ScanOptions {
   /** Per-file size cap in bytes (default 1 MiB). Larger files are skipped and counted. */
   maxFileSize?: number;
-  /** Extra exclude globs (globby syntax) applied on top of the defaults. */
+  /** Extra exclude globs (gitignore-style globs) applied on top of the defaults. */
   exclude?: string[];
 }
 
@@ -70,12 +69,9 @@ export function resolveTarget(target: string): string {
   return root;
 }
 
+/** `git ls-files` of a work tree, or undefined outside one (one process: it fails outside a work tree). */
 function gitList(root: string): string[] | undefined {
   try {
-    const inside = execFileSync('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], {
-      stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8',
-    }).trim();
-    if (inside !== 'true') return undefined;
     const out = execFileSync('git', ['-C', root, 'ls-files', '-co', '--exclude-standard', '-z'], {
       stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
     });
@@ -86,44 +82,61 @@ function gitList(root: string): string[] | undefined {
 }
 
 /**
- * Lists files with globby (outside git). A directory that cannot be read (EACCES, EPERM) is
- * skipped and recorded in `unreadableDirs`, like an unreadable file, instead of aborting the scan.
+ * Lists the files under `root` outside a git work tree, honouring every `.gitignore` on the way
+ * (the `ignore` package, gitignore semantics: a deeper file's patterns override a shallower
+ * one's, an ignored directory is not entered). `node_modules` and `.git` are never entered;
+ * symlinks are listed, not followed (the scan counts them); user excludes drop files silently.
+ * One `readdir` per directory: about ten times faster than globby with its gitignore option.
  */
-async function globbyList(root: string, exclude: string[], unreadableDirs: Set<string>): Promise<string[]> {
-  const { globby } = await import('globby');
-  const denied = (err: NodeJS.ErrnoException | null) => err?.code === 'EACCES' || err?.code === 'EPERM';
-  type ReaddirCallback = (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
-  const tolerantFs = {
-    ...fs,
-    readdir: (path: string, options: unknown, cb: ReaddirCallback) =>
-      fs.readdir(path, options as { withFileTypes: true }, (err, entries) => {
-        if (denied(err)) {
-          unreadableDirs.add(path);
-          cb(null, []);
-        } else cb(err, entries as unknown[]);
-      }),
-    readdirSync: (path: string, options: unknown) => {
-      try {
-        return fs.readdirSync(path, options as { withFileTypes: true });
-      } catch (err) {
-        if (!denied(err as NodeJS.ErrnoException)) throw err;
-        unreadableDirs.add(path);
-        return [];
-      }
-    },
+export function walkList(root: string, exclude: string[] = [], unreadableDirs?: Set<string>): string[] {
+  const userRe = exclude.map(globToRegExp);
+  const out: string[] = [];
+  const levels: Array<{ dir: string; ig: ReturnType<typeof ignore> }> = [];
+  const ignored = (rel: string, isDir: boolean): boolean => {
+    let state = false;
+    for (const { dir, ig } of levels) {
+      if (dir && !rel.startsWith(dir)) continue;
+      const r = ig.test(rel.slice(dir.length) + (isDir ? '/' : ''));
+      if (r.ignored) state = true;
+      else if (r.unignored) state = false;
+    }
+    return state;
   };
-  // onlyFiles: false so that symlinks (to files, directories or nowhere) are listed and counted
-  const entries = await globby(['**/*'], {
-    cwd: root, dot: true, gitignore: true, followSymbolicLinks: false, onlyFiles: false, markDirectories: true,
-    ignore: ['**/node_modules/**', '**/.git/**', ...exclude],
-    fs: tolerantFs as unknown as typeof fs,
-  });
-  return entries.filter((e) => !e.endsWith('/'));
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch (err) {
+      // a directory that cannot be read (EACCES, EPERM) is skipped and counted, never fatal
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') unreadableDirs?.add(dir || '.');
+      return;
+    }
+    let pushed = false;
+    if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+      try {
+        levels.push({ dir, ig: ignore().add(readFileSync(join(root, dir, '.gitignore'), 'utf8')) });
+        pushed = true;
+      } catch {
+        /* an unreadable .gitignore ignores nothing */
+      }
+    }
+    for (const e of entries) {
+      const rel = dir + e.name;
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name === '.git' || ignored(rel, true)) continue;
+        walk(`${rel}/`);
+      } else if (!ignored(rel, false) && !userRe.some((re) => re.test(rel))) out.push(rel);
+    }
+    if (pushed) levels.pop();
+  };
+  walk('');
+  return out;
 }
 
 /**
  * Lists the files of `root` to analyse: `git ls-files -co --exclude-standard` in a git work tree,
- * globby (honouring .gitignore) otherwise. Applies default excludes, user excludes, the size cap,
+ * `walkList` (honouring .gitignore) otherwise. Applies default excludes, user excludes, the size cap,
  * and never follows symlinks (they are skipped and counted). Unreadable files and directories
  * are skipped and counted as `unreadable`. Binary/non-UTF-8 checks happen when
  * the content is read (src/extract/read.ts), where the bytes are at hand.
@@ -134,9 +147,9 @@ export async function scan(root: string, opts: ScanOptions = {}): Promise<ScanRe
   const skipped: SkipCounts = { excluded: 0, tooLarge: 0, binary: 0, nonUtf8: 0, symlink: 0, unreadable: 0, empty: 0 };
   const userExclude = opts.exclude ?? [];
   let paths = gitList(root);
-  const lister: ScanResult['lister'] = paths ? 'git' : 'globby';
+  const lister: ScanResult['lister'] = paths ? 'git' : 'walk';
   const unreadableDirs = new Set<string>();
-  if (!paths) paths = await globbyList(root, userExclude, unreadableDirs);
+  if (!paths) paths = walkList(root, userExclude, unreadableDirs);
   skipped.unreadable += unreadableDirs.size;
   let userRe: RegExp[] = [];
   if (userExclude.length) {

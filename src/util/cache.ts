@@ -28,6 +28,11 @@ export class AnalysisCache {
     return this.dir !== undefined;
   }
 
+  /** Folder for compiled-code caches (shared by every root), or undefined when the cache is off. */
+  get codeDir(): string | undefined {
+    return this.dir ? join(userCacheDir(), 'v8') : undefined;
+  }
+
   private read<T>(name: string): T | undefined {
     if (!this.dir) return undefined;
     try {
@@ -60,6 +65,20 @@ export class AnalysisCache {
       if (f) out[h] = f;
     }
     this.write('facts.json', out);
+  }
+
+  /**
+   * The last run's content hashes by path with size and mtime, valid for one extractor salt
+   * (`key`, checked by the extract stage): files unchanged by size and mtime are not read again (like git's index; a file
+   * rewritten within the same millisecond at the same size keeps its old facts until touched).
+   */
+  loadHashes(): { key: string; files: Map<string, [number, number, string]> } {
+    const r = this.read<{ key: string; files: Array<[string, number, number, string]> }>('hashes.json');
+    return { key: r?.key ?? '', files: new Map(r ? r.files.map(([p, size, mtime, hash]) => [p, [size, mtime, hash]]) : []) };
+  }
+
+  saveHashes(hashes: { key: string; files: Map<string, [number, number, string]> }): void {
+    this.write('hashes.json', { key: hashes.key, files: [...hashes.files].map(([p, [size, mtime, hash]]) => [p, size, mtime, hash]) });
   }
 
   /** The memoized report text for `key`, if any. */

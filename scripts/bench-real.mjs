@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// Benchmark on real repositories (issue 16), `npm run bench:real -- [options] DIR...`.
+// Each DIR is an exported repository (a git work tree or a plain folder). In one run it prints:
+//   1. per repository, interleaved, `--runs` times each: the parse floor (scripts/bench-floor.mjs:
+//      plumbline's file list, every TS/JS file through the compiler API's createSourceFile, every
+//      Python/Go/Rust file through tree-sitter) and `plumbline evaluate --no-cache` (cold, the CLI
+//      end to end); medians of wall time, CPU time (user+sys) and peak RSS, and the ratios;
+//   2. `--trio A,B,C` (default: the first three DIRS): the three as subfolders of one temporary
+//      git work tree, cold, against the sum of their separate cold times, and its peak RSS against
+//      the floor's on the same folder;
+//   3. on `--changed DIR` (default: the DIR named gemini-cli, else the first): an unchanged re-run
+//      with the cache, in git and in a copy outside git (the non-git walker), and a re-run after
+//      one file changed (`--changed-file`, default the largest non-test TypeScript source file).
+// Every figure is one child process measured by /usr/bin/time (wall, user+sys, max RSS), so
+// Node's start-up is in both the floor and plumbline. On a shared machine CPU time is the
+// steadier figure; both are printed. Options: --runs N (default 3), --json FILE, --skip trio,rerun.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'plumbline.js');
+const floorScript = join(root, 'scripts', 'bench-floor.mjs');
+
+// ---------- options ----------
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const runs = Number(opt('runs', 3));
+const jsonOut = opt('json', undefined);
+const skip = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
+const trioArg = opt('trio', undefined);
+const changedArg = opt('changed', undefined);
+const changedFileArg = opt('changed-file', undefined);
+const dirs = args.map((d) => resolve(d));
+if (!dirs.length) {
+  console.error('usage: npm run bench:real -- [--runs N] [--trio A,B,C] [--changed DIR] [--changed-file PATH] [--skip trio,rerun] [--json FILE] DIR...');
+  process.exit(2);
+}
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+
+// ---------- measuring one child process ----------
+const timeFile = join(mkdtempSync(join(tmpdir(), 'plumbline-bench-time-')), 'time.txt');
+/** Runs node with `argv`; @returns wall s, cpu s (user+sys), rss MB, and stdout when asked. */
+function measure(argv, env = {}, keepStdout = false) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...argv], {
+    encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'],
+  });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: user + sys, rss: rssKb / 1024, stdout: r.stdout };
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const med = (list) => ({ wall: median(list.map((x) => x.wall)), cpu: median(list.map((x) => x.cpu)), rss: median(list.map((x) => x.rss)) });
+const cold = (dir, env = {}) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-cache', '--no-config', '-q'], env);
+const floor = (dir) => measure([floorScript, dir], {}, true);
+const f2 = (x) => x.toFixed(2);
+const results = { date: new Date().toISOString(), node: process.version, runs, repos: [], trio: null, reruns: null };
+const log = (s = '') => console.log(s);
+
+// ---------- 1. floor vs cold per repository ----------
+log(`plumbline bench:real — ${runs} runs each, medians; wall and CPU (user+sys) seconds, peak RSS MB`);
+log('');
+log('| repository | files (TS/JS, tree-sitter) | floor wall / CPU / RSS | plumbline wall / CPU / RSS | ratio wall / CPU | RSS ratio |');
+log('|---|---|---|---|---|---|');
+const coldOf = new Map();
+for (const dir of dirs) {
+  const fl = [];
+  const pl = [];
+  let counts;
+  for (let i = 0; i < runs; i++) {
+    const f = floor(dir);
+    counts = JSON.parse(f.stdout.trim().split('\n').pop());
+    fl.push(f);
+    pl.push(cold(dir));
+  }
+  const F = med(fl);
+  const P = med(pl);
+  coldOf.set(dir, P);
+  const row = { repo: basename(dir), counts, floor: F, plumbline: P, ratioWall: P.wall / F.wall, ratioCpu: P.cpu / F.cpu, ratioRss: P.rss / F.rss };
+  results.repos.push(row);
+  log(`| ${row.repo} | ${counts.ts} (${(counts.tsBytes / 1e6).toFixed(1)} MB), ${counts.sitter} (${(counts.sitterBytes / 1e6).toFixed(1)} MB) | ${f2(F.wall)} / ${f2(F.cpu)} s / ${F.rss.toFixed(0)} | ${f2(P.wall)} / ${f2(P.cpu)} s / ${P.rss.toFixed(0)} | ${f2(row.ratioWall)}x / ${f2(row.ratioCpu)}x | ${f2(row.ratioRss)}x |`);
+}
+
+// ---------- 2. three repositories side by side ----------
+const trio = trioArg ? trioArg.split(',').map((d) => resolve(d)) : dirs.slice(0, 3);
+if (!skip.has('trio') && trio.length === 3) {
+  const tmp = mkdtempSync(join(tmpdir(), 'plumbline-bench-trio-'));
+  for (const d of trio) {
+    // hard links: a cheap copy; the nested .git folders are unlinked so the three are one work tree
+    execFileSync('cp', ['-al', d, join(tmp, basename(d))]);
+    rmSync(join(tmp, basename(d), '.git'), { recursive: true, force: true });
+  }
+  execFileSync('git', ['init', '-q', tmp]);
+  execFileSync('git', ['-C', tmp, 'add', '-A']);
+  for (const d of trio) if (!coldOf.has(d)) coldOf.set(d, med(Array.from({ length: runs }, () => cold(d))));
+  const fl = [];
+  const pl = [];
+  for (let i = 0; i < runs; i++) {
+    fl.push(floor(tmp));
+    pl.push(cold(tmp));
+  }
+  const F = med(fl);
+  const P = med(pl);
+  const sum = { wall: trio.reduce((a, d) => a + coldOf.get(d).wall, 0), cpu: trio.reduce((a, d) => a + coldOf.get(d).cpu, 0) };
+  results.trio = { repos: trio.map((d) => basename(d)), floor: F, plumbline: P, sumSeparate: sum, ratioWall: P.wall / sum.wall, ratioCpu: P.cpu / sum.cpu, ratioRss: P.rss / F.rss };
+  log('');
+  log(`three side by side (${trio.map((d) => basename(d)).join(' + ')}):`);
+  log(`  floor ${f2(F.wall)} s wall / ${f2(F.cpu)} s CPU / ${F.rss.toFixed(0)} MB; plumbline ${f2(P.wall)} s / ${f2(P.cpu)} s / ${P.rss.toFixed(0)} MB`);
+  log(`  sum of separate runs ${f2(sum.wall)} s wall / ${f2(sum.cpu)} s CPU -> together / sum = ${f2(P.wall / sum.wall)}x wall, ${f2(P.cpu / sum.cpu)}x CPU (target <= 1.1x)`);
+  log(`  peak RSS ${P.rss.toFixed(0)} MB vs floor ${F.rss.toFixed(0)} MB = ${f2(P.rss / F.rss)}x (target <= 1.2x)`);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+// ---------- 3. re-runs with the cache ----------
+const changedDir = changedArg ? resolve(changedArg) : dirs.find((d) => basename(d) === 'gemini-cli') ?? dirs[0];
+if (!skip.has('rerun')) {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'plumbline-bench-cache-'));
+  const env = { PLUMBLINE_CACHE_DIR: cacheDir };
+  const warm = (dir) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-config', '-q'], env);
+  const rerun = (dir) => {
+    warm(dir);
+    return med(Array.from({ length: Math.max(runs, 5) }, () => warm(dir)));
+  };
+  // a git work tree (the exported folder itself when it is one, else a copy made into one)
+  const tmp = mkdtempSync(join(tmpdir(), 'plumbline-bench-rerun-'));
+  const gitCopy = join(tmp, 'git', basename(changedDir));
+  execFileSync('mkdir', ['-p', dirname(gitCopy)]);
+  execFileSync('cp', ['-a', changedDir, gitCopy]);
+  if (!existsSync(join(gitCopy, '.git'))) {
+    execFileSync('git', ['init', '-q', gitCopy]);
+    execFileSync('git', ['-C', gitCopy, 'add', '-A']);
+  }
+  const plain = join(tmp, 'plain', basename(changedDir));
+  execFileSync('mkdir', ['-p', dirname(plain)]);
+  execFileSync('cp', ['-al', changedDir, plain]);
+  rmSync(join(plain, '.git'), { recursive: true, force: true });
+  const inGit = rerun(gitCopy);
+  const noGit = rerun(plain);
+  // one file changed: a new line appended before each run (the run memo misses, the facts cache hits)
+  const list = execFileSync('git', ['-C', gitCopy, 'ls-files'], { encoding: 'utf8' }).split('\n');
+  const file = changedFileArg ?? list
+    .filter((p) => /\.tsx?$/.test(p) && !/(^|\/)(tests?|__tests__|fixtures?|scripts?|docs?)\/|\.(test|spec)\.|\.d\.ts$/.test(p))
+    .map((p) => [p, statSync(join(gitCopy, p)).size]).sort((a, b) => b[1] - a[1])[0]?.[0];
+  warm(gitCopy);
+  const changed = [];
+  for (let i = 0; i < Math.max(runs, 5); i++) {
+    appendFileSync(join(gitCopy, file), `\n// bench edit ${i}\n`);
+    changed.push(warm(gitCopy));
+  }
+  const C = med(changed);
+  results.reruns = { repo: basename(changedDir), git: inGit, noGit, changedFile: file, changed: C };
+  log('');
+  log(`re-runs with the cache on ${basename(changedDir)} (median of ${Math.max(runs, 5)}):`);
+  log(`  unchanged, git work tree   ${f2(inGit.wall)} s wall / ${f2(inGit.cpu)} s CPU / ${inGit.rss.toFixed(0)} MB (target <= 0.3 s)`);
+  log(`  unchanged, outside git     ${f2(noGit.wall)} s wall / ${f2(noGit.cpu)} s CPU / ${noGit.rss.toFixed(0)} MB (target <= 0.3 s)`);
+  log(`  one file changed (${file})  ${f2(C.wall)} s wall / ${f2(C.cpu)} s CPU / ${C.rss.toFixed(0)} MB (target <= 1.0 s)`);
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
