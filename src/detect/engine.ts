@@ -1,6 +1,7 @@
 import type { ContextFlag, Criterion, FactKind, Relation, Rubric } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
+import { phraseSource, wordsOf } from '../rubric/words.js';
 import type { Context, Detection, Evidence, Shape } from './types.js';
 import type { Reachability } from './reachability.js';
 import { computeWiredNames, languageFamily, type Mentions } from './wired.js';
@@ -149,7 +150,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
-  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind }>();
+  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; spec: number }>();
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source' && !h.testRegion;
@@ -178,13 +179,15 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,
       snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
     };
-    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind });
+    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: specificity(h.sig, h.value) });
   }
   const byOwner = new Map<string, Evidence[]>();
   const anchorOf = new Map<Evidence, number>();
   const kindOf = new Map<Evidence, FactKind>();
-  for (const { owner, ev, anchor, kind } of best.values()) {
+  const specOf = new Map<Evidence, number>();
+  for (const { owner, ev, anchor, kind, spec } of best.values()) {
     kindOf.set(ev, kind);
+    specOf.set(ev, spec);
     const list = byOwner.get(owner) ?? [];
     list.push(ev);
     byOwner.set(owner, list);
@@ -197,9 +200,11 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (a === undefined) return 99;
     if (e.relation === 'harness-test') return 20 + (model.testDistance(e.file) ?? 30);
     // a gate is read where tools execute, a budget where the model is called, the rest near the loop
-    if (e.relation === 'tool-path') return model.toToolsDist.get(a) ?? 50;
-    if (e.relation === 'model-path' || e.relation === 'before-model') return model.toModelDist.get(a) ?? 50;
-    return model.fromPrimary.get(a) ?? 50;
+    // (on the primary loop's own paths before a secondary loop's)
+    const off = model.fromPrimary.has(a) ? 0 : 100;
+    if (e.relation === 'tool-path') return off + (model.toToolsDist.get(a) ?? 50);
+    if (e.relation === 'model-path' || e.relation === 'before-model') return off + (model.toModelDist.get(a) ?? 50);
+    return model.fromPrimary.get(a) ?? 150;
   };
 
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {
@@ -233,7 +238,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
 
   // ---- primitives ----
   const detections: Detection[] = rubric.primitives.map((p) => {
-    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf, primaryDist);
+    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf, primaryDist, specOf);
     const crit = criteriaStrength(p.criteria, evs);
     const met = (conj: string[]) => conj.every((c) => crit[c]?.met);
     let verdict: Detection['verdict'] = 'absent';
@@ -243,7 +248,8 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       if (rule) verdict = 'present';
       else if ((rule = p.verdict.partial.find(met))) verdict = 'partial';
     }
-    const kept = verdict === 'absent' ? [] : trimEvidence(evs.filter((e) => rule!.includes(e.criterion) || crit[e.criterion]?.met)).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
+    // the satisfied rule's criteria lead: they are why the verdict holds; other met criteria follow
+    const kept = verdict === 'absent' ? [] : trimEvidence([...evs.filter((e) => rule!.includes(e.criterion)), ...evs.filter((e) => !rule!.includes(e.criterion) && crit[e.criterion]?.met)]).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
     const confidence = confidenceOf(verdict, rule, crit, isAgent);
     const descOf = (id: string) => p.criteria.find((c) => c.id === id)!;
     let rationale: string;
@@ -327,7 +333,8 @@ const USE_KINDS = new Set<string>(['call', 'switch']);
  * type in a tool module), then by distance from the primary loop, then by criterion, calls and
  * switches before declarations, then strength, then place.
  */
-function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map(), distOf: (e: Evidence) => number = () => 0): Evidence[] {
+function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map(), distOf: (e: Evidence) => number = () => 0, specOf: Map<Evidence, number> = new Map()): Evidence[] {
+  const spec = (e: Evidence) => specOf.get(e) ?? 1;
   const rank = (e: Evidence) => {
     const c = criteria.find((x) => x.id === e.criterion);
     const r = c?.where && e.relation ? c.where.indexOf(e.relation as Relation) : 9;
@@ -335,7 +342,7 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || distOf(a) - distOf(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
@@ -368,6 +375,26 @@ function trimEvidence(sorted: Evidence[]): Evidence[] {
   const rest = ordered.filter((e) => !lead.includes(e));
   return [...lead, ...rest];
 }
+
+/**
+ * How specific the match of `value` is: the most literal words of a phrase of the signal that
+ * matches it (`input tokens $` = 2 beats `usage $` = 1), capped at 2; 1 for pattern signals.
+ * A name that spells out the mechanism is read before one that merely contains its word.
+ */
+function specificity(sig: CompiledSignal, value: string): number {
+  const phrases = sig.signal.words;
+  if (!phrases || phrases.length === 0) return 1;
+  let compiled = SPEC_PHRASES.get(sig);
+  if (!compiled) {
+    compiled = phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length }));
+    SPEC_PHRASES.set(sig, compiled);
+  }
+  const words = wordsOf(value);
+  let best = 0;
+  for (const { re, n } of compiled) if (n > best && re.test(words)) best = n;
+  return Math.min(2, Math.max(1, best));
+}
+const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();
 
 /** How many leading evidence items prefer distinct files. */
 const DISTINCT_LEAD = 4;
