@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import { ROOT, cli, fixture, tmp } from './helpers.js';
-import type { Report } from '../src/index.js';
+import { loadRubric, type Report } from '../src/index.js';
+import { renderSarif } from '../src/report/sarif.js';
 
 const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'data', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
 const CHROMIUM = process.env.PLUMBLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -45,7 +46,19 @@ describe('SARIF', () => {
     const chat = JSON.parse(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'sarif']).stdout).runs[0];
     const absent = chat.results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
     expect(absent.level).toBe('error');
-    expect(absent.message.text).toMatch(/anchored on the harness entry point src\/main\.ts/);
+    // an absent primitive is anchored where the harness model says the fix belongs (tool execution)
+    expect(absent.message.text).toMatch(/The fix belongs where tools execute: src\/main\.ts:28\./);
+    expect(absent.properties.fixAt).toBe('where tools execute: src/main.ts:28');
+    expect(absent.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'fixtures/ts-minimal-chat/src/main.ts' }, region: { startLine: 28 } });
+    // with no landmark to name, it falls back to the harness entry point
+    const json = JSON.parse(cli(['evaluate', fixture('ts-minimal-chat'), '-f', 'json']).stdout) as Report;
+    for (const p of json.primitives) delete p.fixAt;
+    const noFix = JSON.parse(renderSarif(json, loadRubric().rubric)).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
+    expect(noFix.message.text).toMatch(/anchored on the harness entry point src\/main\.ts/);
+    // a partial verdict's message carries its chain from the loop
+    const partialPerm = JSON.parse(cli(['evaluate', fixture('python-agent'), '-f', 'sarif']).stdout).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
+    expect(partialPerm.message.text).toMatch(/Chain: loop .+ → .+agent\/loop\.py:39\)\./);
+    expect(partialPerm.properties.chain).toMatch(/^loop /);
     // locations are relative to the git repository root (this repository)
     const partial = chat.results.find((x: { ruleId: string }) => x.ruleId === 'tool-registry');
     expect(partial.locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/ts-minimal-chat/src/main.ts');

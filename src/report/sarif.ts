@@ -17,6 +17,9 @@ export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', hi
  * (`opts.repoPrefix` + the report path), each segment percent-encoded (`#`, `?`, `%`, spaces). Suppressed findings
  * carry a SARIF `suppressions` entry with their reason.
  */
+/** `fixAt` of a primitive (src/detect/engine.ts fixLocation): `<where>: <file>:<line>`. */
+const FIX_AT = /^(.*): (.+):(\d+)$/;
+
 export function renderSarif(r: Report, rubric: Rubric, opts: { repoPrefix?: string } = {}): string {
   const prefix = opts.repoPrefix ?? '';
   const uriOf = (file: string) => `${prefix}${file}`.split('/').map(encodeURIComponent).join('/');
@@ -40,9 +43,13 @@ export function renderSarif(r: Report, rubric: Rubric, opts: { repoPrefix?: stri
   const results = r.findings.map((f) => {
     const prim = r.primitives.find((p) => p.id === f.id)!;
     const ev = f.verdict === 'partial' ? [...prim.evidence].sort((a, b) => b.strength - a.strength)[0] : undefined;
-    const where = ev ? { uri: ev.file, line: ev.line } : anchor ? { uri: anchor, line: 1 } : undefined;
+    // an absent primitive with a landmark is anchored where the harness model says the fix belongs
+    const fix = !ev && prim.fixAt ? FIX_AT.exec(prim.fixAt) : null;
+    const where = ev ? { uri: ev.file, line: ev.line } : fix ? { uri: fix[2]!, line: Number(fix[3]) } : anchor ? { uri: anchor, line: 1 } : undefined;
     const text = ev
-      ? `${f.severity.toUpperCase()}: ${f.message} Fix: ${f.fix}`
+      ? `${f.severity.toUpperCase()}: ${f.message}${prim.chain ? ` Chain: ${prim.chain}.` : ''} Fix: ${f.fix}`
+      : fix
+        ? `${f.severity.toUpperCase()}: ${f.message} Fix: ${f.fix}`
       : anchor
         ? `${f.severity.toUpperCase()}: ${f.message} (No file of its own: this gap is anchored on ${anchor === r.target.entryPoints[0] ? 'the harness entry point' : 'the strongest evidence file'} ${anchor}.) Fix: ${f.fix}`
         : `${f.severity.toUpperCase()}: ${f.message} (No file of its own, and the scan found no entry point to anchor it on.) Fix: ${f.fix}`;
@@ -53,7 +60,10 @@ export function renderSarif(r: Report, rubric: Rubric, opts: { repoPrefix?: stri
       message: { text },
       locations: where ? [{ physicalLocation: { artifactLocation: { uri: uriOf(where.uri), uriBaseId: '%SRCROOT%' }, region: { startLine: where.line } } }] : [],
       partialFingerprints: { 'plumbline/v1': f.fingerprint },
-      properties: { verdict: f.verdict, severity: f.severity, phase: f.phase, 'security-severity': SECURITY_SEVERITY[f.severity], ...(f.baseline ? { baseline: f.baseline } : {}) },
+      properties: {
+        verdict: f.verdict, severity: f.severity, phase: f.phase, 'security-severity': SECURITY_SEVERITY[f.severity],
+        ...(prim.chain ? { chain: prim.chain } : {}), ...(prim.fixAt ? { fixAt: prim.fixAt } : {}), ...(f.baseline ? { baseline: f.baseline } : {}),
+      },
       ...(f.baseline ? { baselineState: f.baseline === 'new' ? 'new' : 'unchanged' } : {}),
       ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.by === 'comment' ? 'inSource' : 'external', justification: f.suppressed.reason }] } : {}),
     };
