@@ -7,6 +7,8 @@ import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { buildModel } from './model/build.js';
+import { activeFrameworks } from './model/frameworks.js';
+import { withAllSignals } from './rubric/all-signals.js';
 import { harnessMap } from './model/map.js';
 import { score } from './score/score.js';
 import { applySuppressions } from './score/suppress.js';
@@ -15,6 +17,7 @@ import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
 import { sha256 } from './util/fs.js';
 import { VERSION } from './version.js';
+import { rubricFiles } from './rubric/files.js';
 
 /** Options of `evaluate()`; every field is optional except the target. */
 export interface EvaluateOptions {
@@ -81,12 +84,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();
-  const prefilter = buildPrefilter(rubric);
+  const prefilter = buildPrefilter(withAllSignals(rubric));
   const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
 
   const reach = computeReachability(root, files);
-  const model = buildModel(rubric, files, reach);
+  const frameworks = activeFrameworks(rubric, files, root, reach);
+  const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
   const { context, detections } = detect(rubric, files, reach, model);
   emit({ type: 'detect', ms: ms() });
@@ -117,6 +121,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     },
     context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
     harness: harnessMap(model, detections),
+    ...(frameworks.length ? { frameworks: frameworks.map((f) => ({ id: f.profile.id, title: f.profile.title, runs: f.run.slice(0, 8).map((r) => ({ name: r.value, file: r.file, line: r.line })) })) } : {}),
     ...body,
   };
   report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
@@ -129,11 +134,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   return report;
 }
 
-/** sha256 of the rubric file's text, or '' when unreadable (loadRubric then reports the error). */
+/** sha256 of the rubric files' texts (core, extended, framework profiles), or '' when unreadable (loadRubric then reports the error). */
 function quickRubricHash(path: string | undefined): string {
-  const file = path ?? new URL('../rubrics/core.yaml', import.meta.url);
   try {
-    return sha256(readFileSync(file, 'utf8'));
+    return sha256(rubricFiles(path).map((f) => readFileSync(f, 'utf8')).join('\0'));
   } catch {
     return '';
   }

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { cpSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from '../src/index.js';
-import { fixture, run, table, tmp } from './helpers.js';
+import { extendedTable, fixture, run, table, tmp } from './helpers.js';
 
 // Full verdict tables of every fixture (STYLE.md convention 8). The engine runs for real.
 const ALL_ABSENT = {
@@ -160,6 +160,60 @@ describe('fixture verdict tables', () => {
   });
   test('go-post-edit-diagnostics: diagnostics after an edit and guardrail tests', async () => {
     await relationCase('go-post-edit-diagnostics');
+  });
+
+  // Apps on agent frameworks (issue 15): expected.json also holds the frameworks the app is built
+  // on and, per primitive that is not absent, where its evidence comes from (app or framework option);
+  // fixtures of the extended checks hold `extended`, their verdict table.
+  interface Expected { shape: string; verdicts: Record<string, string>; frameworks?: string[]; origins?: Record<string, string>; extended?: Record<string, string> }
+  const frameworkCase = async (name: string) => {
+    const r = await relationCase(name);
+    const want = expected(name) as Expected;
+    expect((r.frameworks ?? []).map((f) => f.id)).toEqual(want.frameworks ?? []);
+    if (want.origins) {
+      const got = Object.fromEntries(r.primitives.filter((p) => p.origin && p.group !== 'extended' && p.id in want.origins!).map((p) => [p.id, p.origin]));
+      expect(got).toEqual(want.origins);
+      // every framework evidence item names its framework and sits on its line
+      for (const p of r.primitives) for (const e of p.evidence) if (e.origin) expect(want.frameworks).toContain(e.origin.replace(/^framework:/, ''));
+    }
+    if (want.extended) expect(extendedTable(r)).toEqual(want.extended);
+    return r;
+  };
+  test('ts-vercel-ai-chat: a Next.js route on the Vercel AI SDK is a chat assistant, not an agent SDK', async () => {
+    const r = await frameworkCase('ts-vercel-ai-chat');
+    expect(r.context.flags).toContain('library'); // no entry point of its own, still an application
+    expect(r.harness.loops[0]).toMatchObject({ name: 'POST', file: 'app/api/chat/route.ts' });
+  });
+  test('ts-openai-agents-support: handoffs, guardrails and needsApproval on the OpenAI Agents SDK (JS)', async () => {
+    await frameworkCase('ts-openai-agents-support');
+  });
+  test('py-openai-agents-research: SQLiteSession, max_turns and an output guardrail (Python)', async () => {
+    const r = await frameworkCase('py-openai-agents-research');
+    expect(r.primitives.find((p) => p.id === 'session-persistence')!.rationale).toMatch(/an option the app passes to OpenAI Agents SDK/);
+  });
+  test('ts-claude-agent-sdk-reviewer: canUseTool, allowedTools, maxTurns and sub-agents on the Claude Agent SDK', async () => {
+    await frameworkCase('ts-claude-agent-sdk-reviewer');
+  });
+  test('py-langgraph-triage: a StateGraph with a durable checkpointer and interrupts is a workflow orchestrator', async () => {
+    await frameworkCase('py-langgraph-triage');
+  });
+
+  test('ts-mastra-orders: Mastra memory, requireApproval and maxSteps; layered memory partial', async () => {
+    const r = await frameworkCase('ts-mastra-orders');
+    // maxSteps is passed where the agent is called (src/cli.ts imports the agent, not Mastra)
+    expect(r.primitives.find((p) => p.id === 'token-budget')!.evidence[0]).toMatchObject({ file: 'src/cli.ts', origin: 'framework:mastra', relation: 'framework' });
+  });
+  test('py-pydantic-ai-analyst: UsageLimits make the budget present; tool_plain, requires_approval, output_validator', async () => {
+    await frameworkCase('py-pydantic-ai-analyst');
+  });
+  test('py-smolagents-data: a CodeAgent in a Docker executor with managed agents and max_steps', async () => {
+    await frameworkCase('py-smolagents-data');
+  });
+  test('py-google-adk-helpdesk: ADK sub_agents, require_confirmation, a database session service', async () => {
+    await frameworkCase('py-google-adk-helpdesk');
+  });
+  test('ts-langchain-mailer: createAgent with human-in-the-loop and summarization middleware', async () => {
+    await frameworkCase('ts-langchain-mailer');
   });
 
   test('every snippet of every fixture report is the text of its file at its line', async () => {

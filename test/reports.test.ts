@@ -31,7 +31,11 @@ describe('SARIF', () => {
       const sarif = JSON.parse(r.stdout);
       expect(validate(sarif), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
       const run = sarif.runs[0];
-      expect(run.tool.driver.rules).toHaveLength(12);
+      // 12 primitives and the 6 extended checks, each its own rule, crosswalk ids as tags
+      expect(run.tool.driver.rules).toHaveLength(18);
+      expect(run.tool.driver.rules.filter((x: { properties: { tags: string[] } }) => x.properties.tags.includes('extended'))).toHaveLength(6);
+      expect(run.tool.driver.rules.find((x: { id: string }) => x.id === 'permissions').properties.tags).toEqual(expect.arrayContaining(['12-factor-agents/factor-07', 'owasp-agentic/ASI02']));
+      expect(run.tool.driver.rules.find((x: { id: string }) => x.id === 'layered-memory').properties.tags).toContain('owasp-agentic/ASI06');
       expect(run.tool.driver.rules.every((x: { properties: Record<string, string> }) => Number(x.properties['security-severity']) > 0)).toBe(true);
       for (const res of run.results) {
         expect(res.partialFingerprints['plumbline/v1']).toMatch(/^[0-9a-f]{20}$/);

@@ -4,6 +4,7 @@ import type { LandmarkId, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
 import { languageFamily } from '../detect/wired.js';
 import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
+import type { ActiveFramework } from './frameworks.js';
 
 /**
  * Builds the harness model (issue 11) from the facts of every analysed file:
@@ -18,6 +19,9 @@ import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.
  *    execution, tool definitions), each placed in its enclosing declaration;
  * 4. the agent loop: declarations that reach a model call and tool execution in the fewest hops;
  * 5. the relation sets the rubric's criteria use (`where`).
+ * An app on an agent framework (issue 15, `frameworks`) hands its loop to the framework: each of
+ * its `run` calls is a model-call and a tool-exec site at once, so the declaration holding it is
+ * the loop, and the framework's tool helper calls are tool definitions.
  * Test code takes no part in the graph. Cost: linear in facts plus a bounded BFS.
  */
 const MAX_CANDIDATES = 4;
@@ -46,7 +50,23 @@ function enclosingOf(list: ModelDecl[], d: ModelDecl): number | undefined {
 
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
 
-export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): HarnessModel {
+/** Hops from a shell execution back to the harness code that leads to it (`shell-path`). */
+const SHELL_HOPS = 4;
+
+/**
+ * Builds the harness model. `frameworks` (src/model/frameworks.ts) take part only when the app
+ * has no agent loop of its own: an app that runs tools itself uses a framework's generate call
+ * as a plain model call, and its model then lists no framework.
+ */
+export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[] = []): HarnessModel {
+  const own = build(rubric, files, reach, []);
+  // a loop of its own reaches tool execution (or reads tool calls); a lone model call does not
+  if (!frameworks.length || own.loops.some((l) => l.toTools !== null)) return own;
+  const onFramework = build(rubric, files, reach, frameworks);
+  return onFramework.loops.length ? onFramework : own;
+}
+
+function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[]): HarnessModel {
   const decls: ModelDecl[] = [];
   const spansByFile = new Map<string, ModelDecl[]>();
   const moduleOf = new Map<string, number>();
@@ -141,8 +161,8 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   }
 
   // ---- landmarks ----
-  const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [] };
-  const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => l.signals.map((s) => compileSignal('landmark', id, s)));
+  const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [], 'shell-exec': [] };
+  const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => (l ? l.signals.map((s) => compileSignal('landmark', id, s)) : []));
   const productFiles = files.filter((f) => f.role === 'source' && fileByPath.has(f.path));
   for (const h of matchSignals(signals, productFiles)) {
     if (h.testRegion) continue;
@@ -161,6 +181,19 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
         const decl = enclosing(file, fact.l);
         if (decl >= 0 && decls[decl]!.kind !== 'module') sites['model-call'].push({ landmark: 'model-call', file, line: fact.l, value: fact.v, decl });
       }
+    }
+  }
+  // an app on a framework: its run call is where the model is called and tools execute
+  for (const fw of frameworks) {
+    for (const r of fw.run) {
+      const decl = enclosing(r.file, r.line);
+      if (decl < 0) continue;
+      sites['model-call'].push({ landmark: 'model-call', file: r.file, line: r.line, value: r.value, decl });
+      sites['tool-exec'].push({ landmark: 'tool-exec', file: r.file, line: r.line, value: r.value, decl });
+    }
+    for (const t of fw.toolDefs) {
+      const decl = enclosing(t.file, t.line);
+      if (decl >= 0) sites['tool-def'].push({ landmark: 'tool-def', file: t.file, line: t.line, value: t.value, decl });
     }
   }
   for (const list of Object.values(sites)) list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -259,6 +292,12 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const entryParent = new Map<number, number>();
   const fromEntry = new Set(forward(entries, 10, entryParent).keys());
 
+  // shell-path: harness code (reached from the loop, or tool code) that leads to a shell
+  // execution within SHELL_HOPS calls, and what that code calls (the checks it runs first)
+  const reachShell = distTo(new Set(sites['shell-exec'].map((x) => x.decl)), SHELL_HOPS);
+  const shellStarts = [...reachShell.keys()].filter((id) => fromLoop.has(id) || toolImpl.has(id));
+  const shellPath = new Set(forward(shellStarts, 2).keys());
+
   const usedFiles = new Set<string>();
   for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (decls[id]!.kind !== 'module' || fromLoop.has(id)) usedFiles.add(decls[id]!.file);
   const testsHarness = (file: string): boolean => {
@@ -289,7 +328,7 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
 }
 
 /**
