@@ -216,6 +216,40 @@ describe('fixture verdict tables', () => {
     await frameworkCase('ts-langchain-mailer');
   });
 
+  // The extended checks (PRIMITIVES.md "Extended checks"): all present, all partial, in two languages
+  // each; absent is every check of ts-minimal-chat and py-minimal-agent (below).
+  test('ts-extended-present: the six extended checks where they act (shell path, model path, tool execution)', async () => {
+    const r = await frameworkCase('ts-extended-present');
+    expect(r.extended).toMatchObject({ score: 100, summary: { present: 6, partial: 0, absent: 0 }, findings: [] });
+    const cs = r.primitives.find((p) => p.id === 'command-safety')!;
+    expect(cs.evidence.find((e) => e.criterion === 'checks')).toMatchObject({ file: 'src/shell.ts', relation: 'shell-path' });
+    // the core score ignores the extended checks
+    expect(r.score).toBe(18); // tool-registry present, token-budget partial: (3 + 1.5) / 25 tier-weighted
+  });
+  test('py-extended-present: the Python twin, tools handed over as lambdas of a tool table', async () => {
+    const r = await frameworkCase('py-extended-present');
+    expect(r.primitives.find((p) => p.id === 'command-safety')!.evidence[0]).toMatchObject({ file: 'tern/shell.py', relation: 'shell-path' });
+  });
+  test('ts-extended-partial: each check partly there; a command validator off the shell path does not count', async () => {
+    const r = await frameworkCase('ts-extended-partial');
+    const cs = r.primitives.find((p) => p.id === 'command-safety')!;
+    expect(cs.criteria.checks!.met).toBe(false);
+    expect(cs.evidence.map((e) => e.file)).not.toContain('src/validate.ts');
+    expect(r.extended!.findings.map((f) => f.id)).toHaveLength(6);
+    // extended gaps never become core findings (gates, upgrade path)
+    expect(r.findings.map((f) => f.id)).not.toContain('command-safety');
+  });
+  test('py-extended-partial: a container sandbox alone, a worker cap, on-demand skills', async () => {
+    await frameworkCase('py-extended-partial');
+  });
+  test('ts-minimal-chat and py-minimal-agent: every extended check absent', async () => {
+    for (const name of ['ts-minimal-chat', 'py-minimal-agent']) {
+      const r = await run(name);
+      expect(Object.values(extendedTable(r)), name).toEqual(Array(6).fill('absent'));
+      expect(r.extended!.score, name).toBe(0);
+    }
+  });
+
   test('every snippet of every fixture report is the text of its file at its line', async () => {
     for (const name of readdirSync(fixture('.')).filter((n) => n !== 'briefs' && statSync(fixture(n)).isDirectory())) {
       const r = await evaluate({ target: fixture(name), cache: false });

@@ -295,7 +295,10 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   // shell-path: harness code (reached from the loop, or tool code) that leads to a shell
   // execution within SHELL_HOPS calls, and what that code calls (the checks it runs first)
   const reachShell = distTo(new Set(sites['shell-exec'].map((x) => x.decl)), SHELL_HOPS);
-  const shellStarts = [...reachShell.keys()].filter((id) => fromLoop.has(id) || toolImpl.has(id));
+  // a tool table at a file's top level hands its tools over as lambdas: what that top level calls is tool code too
+  const tableCallees = new Set<number>();
+  for (const file of defFiles) { const mod = moduleOf.get(file); if (mod !== undefined) for (const e of edges[mod]!) tableCallees.add(e.to); }
+  const shellStarts = [...reachShell.keys()].filter((id) => fromLoop.has(id) || toolImpl.has(id) || tableCallees.has(id));
   const shellPath = new Set(forward(shellStarts, 2).keys());
 
   const usedFiles = new Set<string>();
