@@ -1,7 +1,9 @@
-import { basename } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { LoadedRubric } from './rubric/load.js';
-import { resolveTarget, scan } from './scan/scan.js';
+import { resolveTarget, scan, type SkipCounts } from './scan/scan.js';
+import { SKIP_LABEL } from './report/labels.js';
+import { TargetError } from './util/errors.js';
 import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
 import { buildPrefilter } from './extract/prefilter.js';
 import { computeReachability } from './detect/reachability.js';
@@ -17,7 +19,7 @@ import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
 import { sha256 } from './util/fs.js';
 import { VERSION } from './version.js';
-import { rubricFiles } from './rubric/files.js';
+import { CORE_RUBRIC_PATH, rubricFiles } from './rubric/files.js';
 
 /** Options of `evaluate()`; every field is optional except the target. */
 export interface EvaluateOptions {
@@ -56,7 +58,8 @@ export type EvaluateEvent =
 /**
  * Runs the static audit: scan -> extract -> detect -> score (STYLE.md data flow).
  * Deterministic: the same files and rubric give the same report, byte for byte.
- * @throws TargetError (bad target), RubricError (bad rubric); never writes inside the target
+ * @throws TargetError (bad target, or no file left to audit), RubricError (bad rubric); never
+ * writes inside the target
  */
 export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const t0 = performance.now();
@@ -68,10 +71,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const rubricHash = loaded?.hash ?? quickRubricHash(opts.rubric as string | undefined);
   const scanned = await scan(root, { maxFileSize: opts.maxFileSize, exclude: opts.exclude });
   emit({ type: 'scan', ms: ms(), files: scanned.files.length, lister: scanned.lister });
+  if (!scanned.files.length) throw nothingToAudit(opts.target, scanned.skipped);
+  const custom = customRubric(root, typeof opts.rubric === 'object' ? opts.rubric.path : opts.rubric);
 
   const cache = new AnalysisCache(root, opts.cache !== false);
   const runKey = sha256(JSON.stringify([
-    VERSION, EXTRACTOR_VERSION, rubricHash, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
+    VERSION, EXTRACTOR_VERSION, rubricHash, custom ?? null, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
   ]));
   const memo = cache.loadRun(runKey);
@@ -87,6 +92,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const prefilter = buildPrefilter(withAllSignals(rubric));
   const { files, stats, used } = await extractAll(root, scanned.files, prefilter, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
+  if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
   const reach = computeReachability(root, files);
   const frameworks = activeFrameworks(rubric, files, root, reach);
@@ -108,7 +114,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   let report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'plumbline', version: VERSION },
-    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16) },
+    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16), ...(custom ? { custom } : {}) },
     target: {
       name: basename(root),
       lister: scanned.lister,
@@ -132,6 +138,26 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
   emit({ type: 'done', ms: ms(), cached: false });
   return report;
+}
+
+/**
+ * Where a rubric that is not the bundled one came from (issue 12: a loosened rubric must be
+ * named in every report). @returns undefined for the bundled rubric; else the file, relative
+ * to the target when it lies inside it (`inTarget`), absolute otherwise
+ */
+function customRubric(root: string, path: string | undefined): { file: string; inTarget: boolean } | undefined {
+  if (path === undefined) return undefined;
+  const abs = resolve(path);
+  if (abs === CORE_RUBRIC_PATH) return undefined;
+  const rel = relative(root, abs);
+  const inTarget = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return { file: inTarget ? rel.split(sep).join('/') : abs, inTarget };
+}
+
+/** The one-line target error when no file is left to audit, with what was skipped. */
+function nothingToAudit(target: string, skipped: SkipCounts): TargetError {
+  const parts = Object.entries(skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${SKIP_LABEL[k as keyof SkipCounts]}`);
+  return new TargetError(`nothing to audit in ${target}: no readable source file${parts.length ? ` (skipped: ${parts.join(', ')})` : ' (the folder is empty)'}; check the path and --exclude`);
 }
 
 /** sha256 of the rubric files' texts (core, extended, framework profiles), or '' when unreadable (loadRubric then reports the error). */

@@ -50,8 +50,11 @@ describe('judge (anthropic) against a loopback Messages API', () => {
     expect(j.reviews.filter((r) => r.status === 'judged').map((r) => r.primitive)).toEqual(withEvidence);
     expect(j.disagreements).toBe(0);
     expect(j.usage).toMatchObject({ calls: withEvidence.length, inputTokens: 1200 * withEvidence.length, outputTokens: 150 * withEvidence.length });
-    // claude-sonnet-5-5 at $2/$10 per MTok
-    expect(j.usage.costUsd).toBeCloseTo(withEvidence.length * (1200 * 2 + 150 * 10) / 1e6, 6);
+    // claude-sonnet-5-5 at $2/$10 per MTok ($2.50 cache writes); the server reports 1200 input
+    // tokens, less than plumbline projected, so the rest is counted at the cache-write price
+    const missing = server.requests.map((q) => Math.max(0, Math.ceil(q.raw.length / 3) - 1200));
+    expect(j.usage.cacheWriteTokens).toBe(missing.reduce((a, b) => a + b, 0));
+    expect(j.usage.costUsd).toBeCloseTo(missing.reduce((sum, m) => sum + (1200 * 2 + m * 2.5 + 150 * 10) / 1e6, 0), 5);
     expect(judged.score).toBe(report.score);
     const lines = audit();
     expect(lines).toHaveLength(withEvidence.length);
@@ -157,18 +160,25 @@ describe('judge (anthropic) against a loopback Messages API', () => {
   });
 
   it('an injection fixture cannot flip a verdict, even in adjust mode with a fooled judge', async () => {
-    // the "fooled" model does what the injected comment asks: present, citing every id it saw
-    handler = (r) => toolUseReply({ verdict: 'present', confidence: 'high', rationale: 'Everything is present.', evidenceIds: evidenceIds(r), findingText: '' });
+    // the "fooled" model does what the injected comment asks when it sees it: present, citing every id
+    const sawInjection = (r: Parameters<Handler>[0]) => /ignore all previous instructions|Report everything present/.test(r.body.messages[0]!.content);
+    handler = (r) => (sawInjection(r) ? toolUseReply({ verdict: 'present', confidence: 'high', rationale: 'Everything is present.', evidenceIds: evidenceIds(r), findingText: '' }) : agreeing(r));
     const report = await staticReport('judge-injection');
     const { report: judged } = await judge(report, rubric, opts('judge-injection', { mode: 'adjust' }));
     expect(server.requests.length).toBeGreaterThan(0);
-    // the comment's fake closing tag did not escape the evidence element
-    expect(server.requests[0]!.body.messages[0]!.content).not.toMatch(/<\/evidence> <system>/);
+    // adjust mode: the comments never reach the model
+    expect(server.requests.some(sawInjection)).toBe(false);
     expect(table(judged)).toEqual(table(report));
     expect(judged.score).toBe(report.score);
-    const tr = judged.judge!.reviews.find((r) => r.primitive === 'tool-registry')!;
+    // advisory mode sends them as data: the fake closing tag does not escape the evidence element,
+    // and the review is flagged
+    server.requests.length = 0;
+    const { report: advisory } = await judge(await staticReport('judge-injection'), rubric, opts('judge-injection'));
+    expect(server.requests.some(sawInjection)).toBe(true);
+    expect(server.requests.map((r) => r.body.messages[0]!.content).join('\n')).not.toMatch(/<\/evidence> <system>/);
+    expect(table(advisory)).toEqual(table(report));
+    const tr = advisory.judge!.reviews.find((r) => r.primitive === 'tool-registry')!;
     expect(tr).toMatchObject({ judgeVerdict: 'present', agrees: false, suspicious: true, applied: false });
-    expect(tr.note).toMatch(/addressed to an AI reviewer/);
   });
 
   it('adjust mode moves a verdict by at most one level, and only with cited evidence', async () => {

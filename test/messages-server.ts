@@ -39,8 +39,17 @@ export function staticVerdictOf(req: RecordedRequest): string {
   return /Static verdict: (\w+)/.exec(req.body.messages[0]!.content)![1]!;
 }
 
-/** A Messages API response whose only content block is a `submit_review` tool call. */
-export function toolUseReply(input: unknown, usage = { input_tokens: 1200, output_tokens: 150, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }): Reply {
+/** The tool a request asks the model to use: `tool_choice.name`, else the first of `tools`. */
+export function requestedTool(req: RecordedRequest): string | undefined {
+  const b = req.body as RecordedRequest['body'] & { tool_choice?: { name?: string } };
+  return b.tool_choice?.name ?? (b.tools?.[0] as { name?: string } | undefined)?.name;
+}
+
+/**
+ * A Messages API response whose only content block (after a thinking block) is a tool call.
+ * Without `name`, the server fills in the tool the request asked for, as the real API does.
+ */
+export function toolUseReply(input: unknown, usage = { input_tokens: 1200, output_tokens: 150, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, name?: string): Reply {
   return {
     json: {
       id: `msg_${Math.random().toString(36).slice(2)}`,
@@ -49,7 +58,7 @@ export function toolUseReply(input: unknown, usage = { input_tokens: 1200, outpu
       model: 'claude-sonnet-5-5',
       content: [
         { type: 'thinking', thinking: 'Reading the evidence.', signature: 'sig' },
-        { type: 'tool_use', id: 'toolu_01', name: 'submit_review', input },
+        { type: 'tool_use', id: 'toolu_01', ...(name ? { name } : {}), input },
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
@@ -83,6 +92,9 @@ export async function startMessagesServer(handler: Handler): Promise<{ url: stri
       const rec: RecordedRequest = { n: requests.length, at: Date.now(), raw, body: JSON.parse(raw), headers: req.headers };
       requests.push(rec);
       const reply = await handler(rec);
+      // a tool call without a name answers with the tool the request asked for
+      const content = (reply.json as { content?: Array<{ type: string; name?: string }> } | undefined)?.content;
+      for (const block of content ?? []) if (block.type === 'tool_use' && !block.name) block.name = requestedTool(rec);
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed) return;
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_${rec.n}`, ...reply.headers });

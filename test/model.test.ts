@@ -65,7 +65,7 @@ describe('harness model', () => {
     const r = await run('ts-webapp-not-agent');
     expect(r.harness.loops).toEqual([]);
     expect(r.primitives.every((p) => p.evidence.length === 0)).toBe(true);
-    expect(r.context.summary).toBe('This is not an agent harness: no agent loop (a model call that leads to tool execution) was found.');
+    expect(r.context.summary).toBe('This does not look like an agent harness: no agent loop (a model call that leads to tool execution) was found.');
   });
 
   test('plumbline map prints the loop and where tools execute, as text and JSON', () => {

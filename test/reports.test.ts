@@ -8,6 +8,8 @@ import type { Report } from '../src/index.js';
 
 const sarifSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'data', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
 const CHROMIUM = process.env.PLUMBLINE_CHROMIUM ?? '/usr/bin/chromium';
+/** How a fresh Debian/Ubuntu machine gets the browser the HTML test drives (what .ci/run does). */
+const CHROMIUM_INSTALL = 'sudo apt-get install -y --no-install-recommends chromium';
 
 /** A copy of a fixture in a temp dir (so tests can add config files and edit code). */
 function copy(name: string): string {
@@ -48,14 +50,21 @@ describe('SARIF', () => {
     const absent = chat.results.find((x: { ruleId: string }) => x.ruleId === 'permissions');
     expect(absent.level).toBe('error');
     expect(absent.message.text).toMatch(/anchored on the harness entry point src\/main\.ts/);
+    // locations are relative to the git repository root (this repository)
     const partial = chat.results.find((x: { ruleId: string }) => x.ruleId === 'tool-registry');
-    expect(partial.locations[0].physicalLocation.artifactLocation.uri).toBe('src/main.ts');
+    expect(partial.locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/ts-minimal-chat/src/main.ts');
   });
 });
 
 describe('HTML report in headless Chromium', () => {
-  it('renders the chart and the findings, makes no network request and runs no injected script', async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium`).toBe(true);
+  it('renders the chart and the findings, makes no network request and runs no injected script', async (ctx) => {
+    // a fresh machine without Chromium skips (and says how to install it); CI must run it
+    if (!existsSync(CHROMIUM)) {
+      const how = `Chromium is missing at ${CHROMIUM} (set PLUMBLINE_CHROMIUM to another binary); install it with: ${CHROMIUM_INSTALL}`;
+      if (process.env.CI) expect.fail(`CI is set and ${how}`);
+      process.stderr.write(`\nplumbline test: skipped the HTML browser test: ${how}\n`);
+      ctx.skip(how);
+    }
     const out = join(ROOT, 'test', '.tmp');
     mkdirSync(out, { recursive: true });
     const file = join(out, 'html-injection.html');

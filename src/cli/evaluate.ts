@@ -7,6 +7,7 @@ import type { LoadedRubric } from '../rubric/load.js';
 import { UsageError, PlumblineError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { writeOut } from './output.js';
+import { judgeUsageText } from '../report/text.js';
 import { intOption, numberOption } from './options.js';
 import type { JudgeEvent, DryRunRequest } from '../judge/index.js';
 
@@ -27,11 +28,17 @@ export function gateFailures(r: Report, failOn?: Severity, minScore?: number): s
 
 /** `plumbline evaluate`: runs the audit, renders, writes, applies the gate. @returns exit code */
 export async function runEvaluate(path: string, cliOpts: Record<string, unknown>, sourceOf: (key: string) => string | undefined = () => 'cli'): Promise<number> {
+  if (!path.trim()) throw new UsageError('evaluate needs the path of the repository to audit, got an empty string (use . for the current directory)');
+  const fromCli = (k: string) => cliOpts[k] !== undefined && sourceOf(k) !== 'default';
+  checkJudgeFlags(cliOpts, fromCli);
   // config file (from the target, or --config), then CLI flags given explicitly override it
   const { loadConfig } = await import('../config/load.js');
   const loaded = cliOpts.config === false ? { config: {}, file: null } : await loadConfig(path, cliOpts.config as string | undefined);
   const cfg = loaded.config;
-  const fromCli = (k: string) => cliOpts[k] !== undefined && sourceOf(k) !== 'default';
+  // a config discovered in the audited repository may not loosen the rubric on its own
+  if (cfg.rubric && !cliOpts.config && !fromCli('rubric') && !cliOpts.trustConfig) {
+    throw new UsageError(`${loaded.file} in the audited repository sets rubric ${cfg.rubric}: pass --trust-config to use it, or --rubric FILE`);
+  }
   const pick = <T>(k: string, fromConfig: T | undefined): unknown => (fromCli(k) ? cliOpts[k] : fromConfig ?? cliOpts[k]);
   const opts: Record<string, unknown> = {
     ...cliOpts,
@@ -62,6 +69,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     maxCostUsd: numberOption('--max-cost', opts.maxCost, 0),
   };
   const timeoutMs = intOption('--judge-timeout', opts.judgeTimeout, 1, 3_600_000);
+  const deadlineS = numberOption('--judge-deadline', opts.judgeDeadline, 0.001);
   const baselines = opts.baseline || opts.writeBaseline ? await import('../score/baseline.js') : undefined;
   const baseline = opts.baseline ? baselines!.readBaseline(String(opts.baseline)) : undefined;
   const progress = new Progress(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
@@ -100,6 +108,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
       worksheet: opts.worksheet as string | undefined,
       results: opts.judgeResults as string | undefined,
       timeoutMs,
+      deadlineMs: deadlineS === undefined ? undefined : Math.round(deadlineS * 1000),
       onEvent: progress ? (e) => process.stderr.write(renderJudgeEvent(e)) : undefined,
     });
     report = outcome.report;
@@ -125,10 +134,13 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   const extraCode = extras ? await extras.finish(report, opts) : undefined;
   if (extraCode !== undefined) return extraCode;
   const rubricForRules = format === 'sarif' ? (await rubricOnce()).rubric : undefined;
-  writeOut(await renderers[format](report, { color, rubric: rubricForRules }), opts);
-  if (opts.timings) {
-    for (const e of events) process.stderr.write(`plumbline: ${e.type.padEnd(9)} ${String(e.ms).padStart(6)} ms\n`);
-  }
+  const where = format === 'sarif' || format === 'html' ? await import('./paths.js') : undefined;
+  writeOut(await renderers[format](report, {
+    color, rubric: rubricForRules,
+    repoPrefix: format === 'sarif' ? where!.repoPrefix(path) : undefined,
+    linkBase: format === 'html' ? (opts.linkBase as string | undefined) ?? where!.linkBase(path, opts.output as string | undefined) : undefined,
+  }), opts);
+  if (opts.timings) process.stderr.write(stageTimes(events));
   const failures = gateFailures(report, opts.failOn as Severity | undefined, minScore);
   if (failures.length) {
     if (!opts.quiet) for (const f of failures) process.stderr.write(`plumbline: gate failed: ${f}\n`);
@@ -140,18 +152,65 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   return 0;
 }
 
+/** Flags that only mean something with a judge: given without one, they would be ignored. */
+const JUDGE_FLAGS: Array<[key: string, flag: string, needs: 'any' | 'anthropic' | 'host']> = [
+  ['judgeMode', '--judge-mode', 'any'],
+  ['worksheet', '--worksheet', 'host'],
+  ['judgeDeadline', '--judge-deadline', 'anthropic'],
+  ['judgeTimeout', '--judge-timeout', 'anthropic'],
+  ['maxInputTokens', '--max-input-tokens', 'anthropic'],
+  ['maxOutputTokens', '--max-output-tokens', 'anthropic'],
+  ['maxCost', '--max-cost', 'anthropic'],
+  ['model', '--model', 'anthropic'],
+  ['baseUrl', '--base-url', 'anthropic'],
+  ['priceTable', '--price-table', 'anthropic'],
+];
+
+/**
+ * Refuses judge flags given on the command line without the judge that reads them (a flag that
+ * is silently ignored reads as if it had worked). @throws UsageError
+ */
+function checkJudgeFlags(o: Record<string, unknown>, fromCli: (k: string) => boolean): void {
+  const judge = o.judgeResults ? 'host' : ((o.judge as string | undefined) ?? 'none');
+  for (const [key, flag, needs] of JUDGE_FLAGS) {
+    if (!fromCli(key)) continue;
+    if (judge === 'none') throw new UsageError(`${flag} has no effect without --judge: add --judge ${needs === 'host' ? 'host' : needs === 'anthropic' ? 'anthropic' : 'anthropic or --judge host'}`);
+    if (needs !== 'any' && needs !== judge) throw new UsageError(`${flag} applies to --judge ${needs} only, not --judge ${judge}`);
+  }
+}
+
+/**
+ * `--timings`: each stage's own duration (the events carry times since the start), then the total.
+ * @returns the stderr text
+ */
+export function stageTimes(events: EvaluateEvent[]): string {
+  let last = 0;
+  let out = '';
+  for (const e of events) {
+    if (e.type === 'done') continue;
+    out += `plumbline: ${e.type.padEnd(9)} ${String(e.ms - last).padStart(6)} ms\n`;
+    last = e.ms;
+  }
+  const total = events.find((e) => e.type === 'done')?.ms ?? last;
+  return `${out}plumbline: ${'total'.padEnd(9)} ${String(total).padStart(6)} ms\n`;
+}
 
 /** One stderr line per typed judge event (the text reporter of the judge's event stream). */
 export function renderJudgeEvent(e: JudgeEvent): string {
   switch (e.type) {
     case 'judge-start':
       return `plumbline: judge ${e.source}${e.model ? ` (${e.model})` : ''}: ${e.primitives} primitive(s) with evidence${e.dryRun ? ', dry run: nothing is sent' : ''}\n`;
-    case 'judge-call':
-      return `plumbline: judge ${e.primitive.padEnd(20)} ${e.status.padEnd(9)}${e.status === 'judged' || e.status === 'discarded' ? ` ${e.inputTokens} in / ${e.outputTokens} out, $${e.costUsd.toFixed(4)}` : ''}${e.attempts > 1 ? `, ${e.attempts} attempts` : ''}${e.note ? ` — ${e.note}` : ''}\n`;
+    case 'judge-call': {
+      const details = [
+        ...(e.status === 'judged' || e.status === 'discarded' ? [`${e.inputTokens} in / ${e.outputTokens} out, $${e.costUsd.toFixed(4)}`] : []),
+        ...(e.attempts > 1 ? [`${e.attempts} attempts`] : []),
+      ];
+      return `plumbline: judge ${e.primitive.padEnd(20)} ${e.status}${details.length ? ` (${details.join(', ')})` : ''}${e.note ? ` — ${e.note}` : ''}\n`;
+    }
     case 'judge-stop':
       return `plumbline: judge stopped: ${e.reason.message}\n`;
     case 'judge-done':
-      return `plumbline: judge total: ${e.usage.calls} request(s), ${e.usage.cacheHits} cache hit(s), ${e.usage.inputTokens + e.usage.cacheReadTokens + e.usage.cacheWriteTokens} input / ${e.usage.outputTokens} output tokens, $${e.usage.costUsd.toFixed(4)}; ${e.usage.redactions} secret(s) redacted, ${e.usage.withheldFiles} sensitive file(s) withheld\n`;
+      return `plumbline: judge total: ${judgeUsageText(e.usage)}\n`;
   }
 }
 

@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   apiOptions(program
     .command('evaluate'), 'the judge')
     .description('scan a repository and report a verdict per primitive with file:line evidence')
-    .argument('[path]', 'repository to audit', '.')
+    .argument('<path>', 'repository to audit (use . for the current directory)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'sarif', 'html']).default('text'))
     .option('--config <file>', 'config file (default: plumbline.config.{json,yaml}, .plumblinerc*, or package.json#plumbline in the target)')
     .option('--no-config', 'ignore config files')
@@ -30,10 +30,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--write-baseline <file>', 'write the current gaps as a baseline')
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--rubric <file>', 'rubric YAML to use instead of the bundled rubrics/core.yaml')
+    .option('--trust-config', 'allow the config file found in the target to choose the rubric')
+    .option('--link-base <url>', 'html: prefix of evidence links (default: the audited folder, relative to the report file)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['critical', 'high', 'medium', 'low']))
     .option('--min-score <n>', 'exit 1 when the score is below n (0-100)')
     .option('--max-file-size <bytes>', 'skip files larger than this (default 1048576)')
-    .option('--exclude <glob...>', 'extra paths to leave out (globs)')
+    .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'do not read or write the cache in the user cache directory')
     .option('--timings', 'print per-stage times to stderr')
     .option('-q, --quiet', 'print nothing but the report')
@@ -42,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-input-tokens <n>', 'judge budget: input tokens for the run (default 200000)')
     .option('--max-output-tokens <n>', 'judge budget: output tokens for the run (default 24000)')
     .option('--judge-timeout <ms>', 'per-attempt timeout of a judge call (default 60000)')
+    .option('--judge-deadline <seconds>', 'overall time limit of the judge; the static report is written when it passes (default 120)')
     .option('--worksheet <file>', '--judge host: where to write the worksheet (a .md view is written beside it)')
     .option('--judge-results <file>', 'merge a filled host worksheet (implies --judge host)')
     .option('--emit-tests <dir>', 'write the acceptance tests of the findings as todo tests (vitest or pytest, by the repository language) into dir, outside the repository')
@@ -55,10 +58,10 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('map')
     .description('show the harness model: entry points, the agent loop, model calls, tool execution and what is attached to them')
-    .argument('[path]', 'repository to map', '.')
+    .argument('<path>', 'repository to map (use . for the current directory)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the map to a file (atomically) instead of stdout')
-    .option('--exclude <glob...>', 'extra paths to leave out (globs)')
+    .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'do not read or write the cache in the user cache directory')
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { runMap } = await import('./map.js');
@@ -70,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('list', { isDefault: true })
     .description('list the primitives of the rubric')
     .option('--rubric <file>', 'rubric YAML to use')
-    .option('--json', 'print the validated rubric as JSON')
+    .option('--json', 'print the list of primitives as JSON')
     .action(async (opts: { rubric?: string; json?: boolean }) => {
       const { runRubricList } = await import('./rubric.js');
       code = runRubricList(opts);

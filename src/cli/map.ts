@@ -1,6 +1,7 @@
 import { evaluate } from '../evaluate.js';
 import { renderMapText } from '../model/map.js';
 import { writeOut } from './output.js';
+import { UsageError } from '../util/errors.js';
 
 /**
  * `plumbline map [path]`: prints the harness model (issue 11, item 5): entry points -> agent
@@ -9,6 +10,7 @@ import { writeOut } from './output.js';
  * @returns exit code (0; errors are thrown as PlumblineError and mapped by main)
  */
 export async function runMap(path: string, opts: { format?: string; output?: string; cache?: boolean; exclude?: string[]; quiet?: boolean }): Promise<number> {
+  if (!path.trim()) throw new UsageError('map needs the path of the repository, got an empty string (use . for the current directory)');
   const report = await evaluate({ target: path, cache: opts.cache !== false, exclude: opts.exclude });
   const body = opts.format === 'json'
     ? `${JSON.stringify({ target: report.target.name, shape: report.context.shape, ...report.harness }, null, 2)}\n`

@@ -1,11 +1,16 @@
 import { loadRubric } from '../rubric/load.js';
 import { describePrimitive, findPrimitive } from '../rubric/describe.js';
 
-/** `plumbline rubric [list]`: one line per primitive (id, tier, title). @returns exit code */
+/**
+ * `plumbline rubric [list]`: one line per primitive (id, tier, title); `--json` prints the same
+ * list as JSON (`{ id, title, primitives: [{ id, tier, title, phase }] }`); the whole rubric is
+ * `rubric show <id>` per primitive, or the YAML file itself. @returns exit code
+ */
 export function runRubricList(opts: { rubric?: string; json?: boolean }): number {
   const { rubric, path } = loadRubric(opts.rubric);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(rubric, null, 2)}\n`);
+    const list = { id: rubric.id, title: rubric.title, primitives: rubric.primitives.map((p) => ({ id: p.id, tier: p.tier, title: p.title, phase: p.phase })) };
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }
   process.stdout.write(`${rubric.title} (${rubric.id}, ${path})\n`);

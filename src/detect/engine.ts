@@ -228,6 +228,17 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (anchor !== undefined) anchorOf.set(ev, anchor);
   }
 
+  /** Hops from the primary loop to the declaration that ties an item (far when none). */
+  const primaryDist = (e: Evidence) => {
+    const a = anchorOf.get(e);
+    if (a === undefined) return 99;
+    if (e.relation === 'harness-test') return 20 + (model.testDistance(e.file) ?? 30);
+    // a gate is read where tools execute, a budget where the model is called, the rest near the loop
+    if (e.relation === 'tool-path') return model.toToolsDist.get(a) ?? 50;
+    if (e.relation === 'model-path' || e.relation === 'before-model') return model.toModelDist.get(a) ?? 50;
+    return model.fromPrimary.get(a) ?? 50;
+  };
+
   const criteriaStrength = (criteria: Criterion[], evs: Evidence[]) => {
     const out: Record<string, { strength: number; min: number; met: boolean }> = {};
     for (const c of criteria) {
@@ -261,7 +272,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
 
   // ---- primitives (core and extended) ----
   const detections: Detection[] = allPrimitives.map((p) => {
-    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf);
+    const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf, primaryDist);
     const crit = criteriaStrength(p.criteria, evs);
     const met = (conj: string[]) => conj.every((c) => crit[c]?.met);
     let verdict: Detection['verdict'] = 'absent';
@@ -354,10 +365,10 @@ const USE_KINDS = new Set<string>(['call', 'switch']);
 /**
  * Evidence in the order a reviewer reads it: tied items first (the mechanism where it acts),
  * then by the relation's rank in its criterion's `where` (the gate on the tool path before a
- * type in a tool module), then by criterion, calls and switches before declarations, then
- * strength, then place.
+ * type in a tool module), then by distance from the primary loop, then by criterion, calls and
+ * switches before declarations, then strength, then place.
  */
-function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map()): Evidence[] {
+function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map(), distOf: (e: Evidence) => number = () => 0): Evidence[] {
   const rank = (e: Evidence) => {
     const c = criteria.find((x) => x.id === e.criterion);
     const r = c?.where && e.relation ? c.where.indexOf(e.relation as Relation) : 9;
@@ -365,26 +376,42 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || distOf(a) - distOf(b) || order(a) - order(b) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
 function trimEvidence(sorted: Evidence[]): Evidence[] {
-  const bySignal = new Map<string, Evidence[]>();
+  // per signal, the best PER_SIGNAL items, from different files where the signal has them
+  const all = new Map<string, Evidence[]>();
   for (const e of sorted) {
     const k = `${e.criterion}/${e.signal}`;
-    const l = bySignal.get(k) ?? [];
-    if (l.length < PER_SIGNAL) l.push(e);
-    bySignal.set(k, l);
+    (all.get(k) ?? all.set(k, []).get(k)!).push(e);
+  }
+  const bySignal = new Map<string, Evidence[]>();
+  for (const [k, list] of all) {
+    const picked: Evidence[] = [];
+    const files = new Set<string>();
+    for (const e of list) if (picked.length < PER_SIGNAL && !files.has(e.file)) { picked.push(e); files.add(e.file); }
+    for (const e of list) if (picked.length < PER_SIGNAL && !picked.includes(e)) picked.push(e);
+    bySignal.set(k, picked.sort((a, b) => list.indexOf(a) - list.indexOf(b)));
   }
   const out: Evidence[] = [];
   for (let round = 0; round < PER_SIGNAL && out.length < PER_PRIMITIVE; round++) {
     for (const l of bySignal.values()) if (l[round] && out.length < PER_PRIMITIVE) out.push(l[round]!);
   }
-  // keep the reading order of the input
+  // keep the reading order of the input, but let the first items show different files: the
+  // call in the loop, then the mechanism's own module, rather than five lines of one file
   const keep = new Set(out);
-  return sorted.filter((e) => keep.has(e));
+  const ordered = sorted.filter((e) => keep.has(e));
+  const lead: Evidence[] = [];
+  const files = new Set<string>();
+  for (const e of ordered) if (lead.length < DISTINCT_LEAD && e.tied && !files.has(e.file)) { lead.push(e); files.add(e.file); }
+  const rest = ordered.filter((e) => !lead.includes(e));
+  return [...lead, ...rest];
 }
+
+/** How many leading evidence items prefer distinct files. */
+const DISTINCT_LEAD = 4;
 
 function confidenceOf(
   verdict: Detection['verdict'],
@@ -438,6 +465,6 @@ const SHAPE_TEXT: Record<Shape, string> = {
 
 function summaryOf(c: Context): string {
   const extra = c.flags.filter((f) => ['mutating-tools', 'multi-agent', 'long-running'].includes(f));
-  if (c.shape === 'not-an-agent') return `This is ${SHAPE_TEXT[c.shape]}.`;
+  if (c.shape === 'not-an-agent') return 'This does not look like an agent harness: no agent loop (a model call that leads to tool execution) was found.';
   return `This looks like ${SHAPE_TEXT[c.shape]}${extra.length ? `; flags: ${extra.join(', ')}` : ''}.`;
 }

@@ -49,8 +49,19 @@ export interface AnthropicOptions {
   maxRetries?: number;
 }
 
-/** A function that sends one request body and returns the answer's tool input. */
-export type Caller = ((body: Record<string, unknown>) => Promise<CallResult>) & { destination: string };
+/**
+ * A function that sends one request body and returns the input of the tool the body asked for
+ * (`tool_choice.name`, else its first tool). `signal` aborts the call and its retries (the judge
+ * deadline).
+ */
+export type Caller = ((body: Record<string, unknown>, signal?: AbortSignal) => Promise<CallResult>) & { destination: string };
+
+/** The tool a request body asks the model to answer with: `tool_choice.name`, else the first tool. */
+export function requestedToolOf(body: Record<string, unknown>): string {
+  const choice = body.tool_choice as { name?: string } | undefined;
+  const tools = body.tools as Array<{ name?: string }> | undefined;
+  return choice?.name ?? tools?.[0]?.name ?? ANSWER_TOOL;
+}
 
 /**
  * Creates the caller over the official SDK (`@anthropic-ai/sdk`, loaded lazily). Retries, backoff
@@ -71,11 +82,13 @@ export async function anthropicCaller(opts: AnthropicOptions): Promise<Caller> {
     },
   });
   const destination = `anthropic:${new URL(client.baseURL).host}`;
-  const call = async (body: Record<string, unknown>): Promise<CallResult> => {
+  const call = async (body: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult> => {
     attempts = 0;
+    // the answer is read from the tool the request asked for (submit_review, submit_brief...)
+    const tool = requestedToolOf(body);
     try {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const msg = await client.messages.create(body as any);
+      const msg = await client.messages.create(body as any, signal ? { signal } : undefined);
       const u = msg.usage;
       const usage: TokenUsage = {
         input: u.input_tokens ?? 0,
@@ -83,11 +96,11 @@ export async function anthropicCaller(opts: AnthropicOptions): Promise<Caller> {
         cacheRead: u.cache_read_input_tokens ?? 0,
         cacheWrite: u.cache_creation_input_tokens ?? 0,
       };
-      const block = msg.content.find((b) => b.type === 'tool_use' && b.name === ANSWER_TOOL) as { input: unknown } | undefined;
+      const block = msg.content.find((b) => b.type === 'tool_use' && b.name === tool) as { input: unknown } | undefined;
       return { ok: true, toolInput: block ? block.input : undefined, usage, attempts };
     } catch (err) {
       const e = err as { status?: number; name?: string; message?: string };
-      const what = e.status ? `HTTP ${e.status}` : e.name === 'APIConnectionTimeoutError' ? 'timeout' : (e.name ?? 'error');
+      const what = e.status ? `HTTP ${e.status}` : e.name === 'APIConnectionTimeoutError' ? 'timeout' : signal?.aborted || e.name === 'APIUserAbortError' ? 'deadline' : (e.name ?? 'error');
       return { ok: false, error: `${what}: ${(e.message ?? '').split('\n')[0]!.slice(0, 200)}`, attempts };
     }
   };

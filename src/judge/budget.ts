@@ -101,7 +101,26 @@ export class Budget {
     return null;
   }
 
-  /** Records the actual usage of a call. @returns its cost in USD */
+  /**
+   * The usage a call is charged with: the larger of what the server reported and what plumbline
+   * projected, so a server that under-reports (`input_tokens: 0`) cannot open the budget.
+   * Missing input tokens are charged at the dearer of the input and cache-write prices.
+   * @param reported usage from the response
+   * @param projectedInput prompt tokens plumbline estimated for the request
+   * @param minOutput output tokens estimated from the answer actually received
+   */
+  countedUsage(reported: TokenUsage, projectedInput: number, minOutput: number): TokenUsage {
+    const u = { ...reported };
+    const missing = projectedInput - (u.input + u.cacheRead + u.cacheWrite);
+    if (missing > 0) {
+      if (this.price.cacheWrite > this.price.input) u.cacheWrite += missing;
+      else u.input += missing;
+    }
+    u.output = Math.max(u.output, minOutput);
+    return u;
+  }
+
+  /** Records the usage of a call (see `countedUsage`). @returns its cost in USD */
   record(u: TokenUsage): number {
     this.spent.input += u.input;
     this.spent.output += u.output;

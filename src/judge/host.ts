@@ -81,7 +81,7 @@ export async function readJudgeResults(file: string, report: Report, rubric: Rub
 export async function judgeRunOf(sheet: JudgeResults, from: { where: string; again: string }, report: Report, rubric: Rubric, root: string, opts?: PacketOptions): Promise<JudgeRun> {
   const { packets } = await buildWorksheet(report, rubric, root, opts);
   if (sheet.evidenceHash !== evidenceHash(packets)) {
-    throw new ConfigError(`${from.where}: these judge results were made for different evidence (the code or rubric changed since the worksheet was written); ${from.again}`);
+    throw new ConfigError(`${from.where}: these judge results were made for different evidence (the code, the rubric or --judge-mode changed since the worksheet was written); ${from.again}`);
   }
   const byId = new Map(sheet.items.map((i) => [i.primitive, i]));
   const usage = emptyUsage();

@@ -3,6 +3,7 @@ import type { LoadedRubric } from '../rubric/load.js';
 import { resolveTarget } from '../scan/scan.js';
 import { userCacheDir, writeFileAtomic } from '../util/fs.js';
 import { join } from 'node:path';
+import { UsageError } from '../util/errors.js';
 import { AuditLog, defaultAuditPath } from './audit.js';
 import type { BudgetLimits } from './budget.js';
 import { apiSetup } from './api.js';
@@ -42,6 +43,8 @@ export interface JudgeOptions {
   /** Host mode: a filled worksheet to validate and merge. */
   results?: string;
   timeoutMs?: number;
+  /** Overall deadline of the API judge in ms (default 120,000); the static report is kept. */
+  deadlineMs?: number;
   maxRetries?: number;
   maxTokensPerCall?: number;
   maxEvidence?: number;
@@ -59,6 +62,9 @@ export interface JudgeOutcome {
 
 export { DEFAULT_LIMITS } from './api.js';
 
+/** Default overall deadline of an API judge run: 120 s. */
+export const DEFAULT_DEADLINE_MS = 120_000;
+
 /**
  * Adds the advisory LLM review to a static report (issue 3). The static engine keeps the
  * verdicts and the score unless `mode: 'adjust'` (see mergeJudge). API failures never throw:
@@ -69,7 +75,8 @@ export async function judge(report: Report, loaded: LoadedRubric, opts: JudgeOpt
   const root = resolveTarget(opts.target);
   const mode = opts.mode ?? 'advisory';
   const audit = new AuditLog(opts.auditLog === undefined ? defaultAuditPath() : opts.auditLog);
-  const packetOpts = { maxEvidence: opts.maxEvidence };
+  // adjust mode: comments, docstrings and long string literals never reach the judge (issue 12)
+  const packetOpts = { maxEvidence: opts.maxEvidence, codeOnly: mode === 'adjust' };
 
   if (opts.judge === 'host') {
     if (opts.results) {
@@ -79,8 +86,12 @@ export async function judge(report: Report, loaded: LoadedRubric, opts: JudgeOpt
     const { worksheet } = await buildWorksheet(report, loaded.rubric, root, packetOpts);
     const json = opts.worksheet ?? join(userCacheDir(), 'worksheets', `${worksheet.target.replace(/[^A-Za-z0-9._-]/g, '_')}-${worksheet.evidenceHash.slice(0, 12)}.json`);
     const markdown = json.replace(/\.json$/i, '') + '.md';
-    writeFileAtomic(json, JSON.stringify(worksheet, null, 2) + '\n');
-    writeFileAtomic(markdown, worksheetMarkdown(worksheet));
+    try {
+      writeFileAtomic(json, JSON.stringify(worksheet, null, 2) + '\n');
+      writeFileAtomic(markdown, worksheetMarkdown(worksheet));
+    } catch (err) {
+      throw new UsageError(`cannot write the worksheet ${json}: ${(err as NodeJS.ErrnoException).code ?? String(err)} (choose another --worksheet path)`);
+    }
     for (const it of worksheet.items) {
       audit.append({
         time: new Date().toISOString(), destination: `host-worksheet:${json}`, model: null, primitive: it.primitive, requestHash: worksheet.evidenceHash.slice(0, 16),
@@ -98,6 +109,7 @@ export async function judge(report: Report, loaded: LoadedRubric, opts: JudgeOpt
   const run = await runJudge(report, {
     root, rubric: loaded.rubric, model, caller, destination, limits, price, maxTokensPerCall: opts.maxTokensPerCall,
     cache: new JudgeCache(opts.cache !== false), audit, dryRun: opts.dryRun, packets: packetOpts, onEvent: opts.onEvent,
+    deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
   });
   const merged = mergeJudge(report, loaded.rubric, run, { mode, source: 'anthropic', model });
   return opts.dryRun ? { report: merged, dryRun: run.dryRun } : { report: merged };

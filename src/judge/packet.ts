@@ -4,6 +4,7 @@ import type { Report, PrimitiveResult } from '../report/schema.js';
 import type { Rubric, Primitive } from '../rubric/schema.js';
 import type { PacketEvidence } from './schema.js';
 import { isSensitivePath, looksLikeInjection, redactSecrets } from './redact.js';
+import { codeOnly, commentStyleOf, type CommentStyle } from './strip.js';
 
 /**
  * What the judge receives for one primitive (PRIMITIVES.md id): the rubric criteria, the static
@@ -31,6 +32,12 @@ export interface Packet {
 export interface PacketOptions {
   maxEvidence?: number;
   contextLines?: number;
+  /**
+   * `--judge-mode adjust`: excerpts carry code only. Comments and docstrings are removed and
+   * string literals over MAX_STRING characters elided (see strip.ts), so text written into the
+   * repository cannot address a judge whose answer may move a verdict.
+   */
+  codeOnly?: boolean;
 }
 
 const MAX_LINE = 240;
@@ -42,10 +49,11 @@ export function verdictRulesText(p: Primitive): string {
 }
 
 /**
- * Reads lines [from, to] (1-based, inclusive) of a file inside `root`, at most 256 KiB read.
+ * Reads lines [from, to] (1-based, inclusive) of a file inside `root`, at most 256 KiB read;
+ * with `strip`, the code-only view of the whole file (comments and docstrings removed).
  * @returns undefined when the file is gone, unreadable, or resolves outside the root
  */
-function readLines(root: string, rel: string, from: number, to: number): string[] | undefined {
+function readLines(root: string, rel: string, from: number, to: number, strip?: CommentStyle): string[] | undefined {
   try {
     const abs = realpathSync(join(root, rel));
     const realRoot = realpathSync(root);
@@ -55,7 +63,8 @@ function readLines(root: string, rel: string, from: number, to: number): string[
       const size = Math.min(fstatSync(fd).size, 256 * 1024);
       const buf = Buffer.alloc(size);
       readSync(fd, buf, 0, size, 0);
-      return buf.toString('utf8').split(/\r?\n/).slice(from - 1, to).map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}…` : l));
+      const text = buf.toString('utf8');
+      return (strip ? codeOnly(text, strip) : text).split(/\r?\n/).slice(from - 1, to).map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}…` : l));
     } finally {
       closeSync(fd);
     }
@@ -101,12 +110,14 @@ export async function buildPackets(report: Report, rubric: Rubric, root: string,
         continue;
       }
       const startLine = Math.max(1, e.line - ctx);
-      const lines = readLines(root, e.file, startLine, e.line + ctx) ?? [e.snippet];
+      const style = opts.codeOnly ? commentStyleOf(e.file) : undefined;
+      const read = readLines(root, e.file, startLine, e.line + ctx, style);
+      const lines = read ?? [style ? codeOnly(e.snippet, style) : e.snippet];
       const raw = lines.join('\n');
       const { text, count } = await redactSecrets(raw);
       packet.redactions += count;
       if (looksLikeInjection(raw)) packet.suspicious = true;
-      packet.evidence.push({ id: e.id, file: e.file, line: e.line, signal: e.signal, criterion: e.criterion, startLine: lines.length === 1 && lines[0] === e.snippet ? e.line : startLine, code: text });
+      packet.evidence.push({ id: e.id, file: e.file, line: e.line, signal: e.signal, criterion: e.criterion, startLine: read ? startLine : e.line, code: text });
     }
     if (packet.evidence.length || packet.withheld) out.push(packet);
   }

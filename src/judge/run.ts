@@ -8,7 +8,7 @@ import type { JudgeCache } from './cache.js';
 import type { Caller } from './anthropic.js';
 import { requestBody } from './anthropic.js';
 import { buildPackets, type Packet, type PacketOptions } from './packet.js';
-import { PROMPT_VERSION, estimateTokens, systemPrompt, userMessage } from './prompt.js';
+import { ANSWER_TOOL, PROMPT_VERSION, estimateTokens, systemPrompt, userMessage } from './prompt.js';
 import { JudgeAnswerSchema, type JudgeAnswer, type JudgeReview, type JudgeUsage, type StopReason } from './schema.js';
 
 /**
@@ -49,6 +49,11 @@ export interface JudgeRunOptions {
   audit: AuditLog;
   dryRun?: boolean;
   breakerThreshold?: number;
+  /**
+   * Overall deadline of the run in ms (default none): when it passes, the call in flight is
+   * aborted (its retries too), no further call is made, and the run stops with `deadline`.
+   */
+  deadlineMs?: number;
   packets?: PacketOptions;
   onEvent?: (e: JudgeEvent) => void;
 }
@@ -71,7 +76,7 @@ export function emptyUsage(): JudgeUsage {
  * evidence id that was not in the packet is discarded (it may be invented, or injected).
  */
 export function validateAnswer(raw: unknown, packet: Packet): { answer: JudgeAnswer } | { error: string } {
-  if (raw === undefined) return { error: 'no submit_review tool call in the response' };
+  if (raw === undefined) return { error: `no ${ANSWER_TOOL} tool call in the response` };
   const r = JudgeAnswerSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
@@ -112,6 +117,10 @@ export async function runJudge(report: Report, opts: JudgeRunOptions): Promise<J
   const maxTokens = opts.maxTokensPerCall ?? 2048;
   const budget = new Budget(opts.limits, opts.price);
   const breaker = new CircuitBreaker(opts.breakerThreshold ?? 3);
+  const deadline = new AbortController();
+  const timer = opts.deadlineMs !== undefined && !opts.dryRun ? setTimeout(() => deadline.abort(), opts.deadlineMs) : undefined;
+  const deadlineStop = (primitive: string): StopReason => ({ code: 'deadline', primitive, message: `the judge deadline of ${(opts.deadlineMs! / 1000).toFixed(1)} s passed before the ${primitive} call finished; no further calls` });
+  try {
 
   if (!report.applicable) {
     stopReason = { code: 'not-applicable', primitive: null, message: 'the target is not an agent harness: nothing to review' };
@@ -130,86 +139,106 @@ export async function runJudge(report: Report, opts: JudgeRunOptions): Promise<J
       cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, cacheHit: false, attempts: 0, redactions: 0, withheldFiles: 0, detail: '', ...e,
     });
 
-  for (const p of report.primitives) {
-    const packet = packets.get(p.id);
-    if (!packet) {
-      reviews.push(blankReview(p, 'skipped', 'no evidence to review'));
-      continue;
-    }
-    usage.redactions += packet.redactions;
-    usage.withheldFiles += packet.withheld;
-    const common = { primitive: p.id, redactions: packet.redactions, withheldFiles: packet.withheld };
-    if (stopReason) {
-      reviews.push(blankReview(p, 'skipped', `not sent: ${stopReason.code}`, packet.suspicious));
-      continue;
-    }
-    const user = userMessage(packet);
-    const body = requestBody(opts.model, system, user, maxTokens);
-    const bodyJson = JSON.stringify(body);
-    const requestHash = sha256(`${PROMPT_VERSION}\0${bodyJson}`);
-    const short = requestHash.slice(0, 16);
-
-    const hit = opts.dryRun ? undefined : opts.cache.get(requestHash);
-    if (hit) {
-      const v = validateAnswer(hit, packet);
-      if ('answer' in v) {
-        usage.cacheHits++;
-        reviews.push(answeredReview(p, 'cached', v.answer, packet.suspicious));
-        audit({ ...common, requestHash: short, cacheHit: true, outcome: 'cached', detail: 'answer from the judge cache; nothing sent' });
-        emit({ type: 'judge-call', primitive: p.id, status: 'cached', inputTokens: 0, outputTokens: 0, costUsd: 0, attempts: 0, note: '' });
+    for (const p of report.primitives) {
+      const packet = packets.get(p.id);
+      if (!packet) {
+        reviews.push(blankReview(p, 'skipped', 'no evidence to review'));
         continue;
       }
-    }
-
-    const projectedIn = estimateTokens(bodyJson);
-    const stop = budget.check(p.id, projectedIn, maxTokens);
-    if (opts.dryRun) {
-      const projectedCost = budget.projectCost(projectedIn, maxTokens);
-      dryRun.push({ primitive: p.id, destination: opts.destination, body, projectedInputTokens: projectedIn, maxOutputTokens: maxTokens, projectedCostUsd: projectedCost, wouldStop: stop });
-      if (stop) stopReason = stop;
-      else budget.record({ input: 0, output: maxTokens, cacheRead: 0, cacheWrite: projectedIn });
-      reviews.push(blankReview(p, stop ? 'skipped' : 'dry-run', stop ? `would not be sent: ${stop.code}` : 'dry run: not sent', packet.suspicious));
-      audit({ ...common, requestHash: short, outcome: stop ? 'budget-stop' : 'dry-run', detail: `projected ${projectedIn} input tokens, up to ${maxTokens} output; nothing sent` });
-      if (stop) emit({ type: 'judge-stop', reason: stop });
-      continue;
-    }
-    if (stop) {
-      stopReason = stop;
-      reviews.push(blankReview(p, 'skipped', `not sent: ${stop.code}`, packet.suspicious));
-      audit({ ...common, requestHash: short, outcome: 'budget-stop', detail: stop.message });
-      emit({ type: 'judge-stop', reason: stop });
-      continue;
-    }
-    if (!opts.caller) throw new Error('runJudge: no caller outside a dry run');
-
-    const res = await opts.caller(body);
-    usage.calls += res.attempts;
-    if (!res.ok) {
-      breaker.failure();
-      reviews.push(blankReview(p, 'failed', res.error, packet.suspicious));
-      audit({ ...common, requestHash: short, attempts: res.attempts, outcome: 'failed', detail: res.error });
-      emit({ type: 'judge-call', primitive: p.id, status: 'failed', inputTokens: 0, outputTokens: 0, costUsd: 0, attempts: res.attempts, note: res.error });
-      if (breaker.open) {
-        stopReason = { code: 'circuit-open', primitive: p.id, message: `${breaker.consecutiveFailures} consecutive judge calls failed (last: ${res.error}); no further calls` };
+      const common = { primitive: p.id, redactions: packet.redactions, withheldFiles: packet.withheld };
+      if (!stopReason && deadline.signal.aborted) {
+        stopReason = deadlineStop(p.id);
         emit({ type: 'judge-stop', reason: stopReason });
       }
-      continue;
+      if (stopReason) {
+        reviews.push(blankReview(p, 'skipped', `not sent: ${stopReason.code}`, packet.suspicious));
+        continue;
+      }
+      const user = userMessage(packet);
+      const body = requestBody(opts.model, system, user, maxTokens);
+      const bodyJson = JSON.stringify(body);
+      const requestHash = sha256(`${PROMPT_VERSION}\0${bodyJson}`);
+      const short = requestHash.slice(0, 16);
+
+      const hit = opts.dryRun ? undefined : opts.cache.get(requestHash);
+      if (hit) {
+        const v = validateAnswer(hit, packet);
+        if ('answer' in v) {
+          usage.cacheHits++;
+          reviews.push(answeredReview(p, 'cached', v.answer, packet.suspicious));
+          audit({ ...common, requestHash: short, cacheHit: true, outcome: 'cached', detail: 'answer from the judge cache; nothing sent' });
+          emit({ type: 'judge-call', primitive: p.id, status: 'cached', inputTokens: 0, outputTokens: 0, costUsd: 0, attempts: 0, note: '' });
+          continue;
+        }
+      }
+
+      const projectedIn = estimateTokens(bodyJson);
+      const stop = budget.check(p.id, projectedIn, maxTokens);
+      if (opts.dryRun) {
+        const projectedCost = budget.projectCost(projectedIn, maxTokens);
+        dryRun.push({ primitive: p.id, destination: opts.destination, body, projectedInputTokens: projectedIn, maxOutputTokens: maxTokens, projectedCostUsd: projectedCost, wouldStop: stop });
+        if (stop) stopReason = stop;
+        else budget.record({ input: 0, output: maxTokens, cacheRead: 0, cacheWrite: projectedIn });
+        reviews.push(blankReview(p, stop ? 'skipped' : 'dry-run', stop ? `would not be sent: ${stop.code}` : 'dry run: not sent', packet.suspicious));
+        audit({ ...common, requestHash: short, outcome: stop ? 'budget-stop' : 'dry-run', detail: `projected ${projectedIn} input tokens, up to ${maxTokens} output; nothing sent` });
+        if (stop) emit({ type: 'judge-stop', reason: stop });
+        continue;
+      }
+      if (stop) {
+        stopReason = stop;
+        reviews.push(blankReview(p, 'skipped', `not sent: ${stop.code}`, packet.suspicious));
+        audit({ ...common, requestHash: short, outcome: 'budget-stop', detail: stop.message });
+        emit({ type: 'judge-stop', reason: stop });
+        continue;
+      }
+      if (!opts.caller) throw new Error('runJudge: no caller outside a dry run');
+
+      const res = await opts.caller(body, deadline.signal);
+      usage.calls += res.attempts;
+      if (res.attempts > 0) {
+        // counted only for requests that left the machine
+        usage.redactions += packet.redactions;
+        usage.withheldFiles += packet.withheld;
+      }
+      if (!res.ok && deadline.signal.aborted) {
+        stopReason = deadlineStop(p.id);
+        reviews.push(blankReview(p, 'failed', `aborted: ${stopReason.message}`, packet.suspicious));
+        audit({ ...common, requestHash: short, attempts: res.attempts, outcome: 'failed', detail: stopReason.message });
+        emit({ type: 'judge-call', primitive: p.id, status: 'failed', inputTokens: 0, outputTokens: 0, costUsd: 0, attempts: res.attempts, note: 'deadline' });
+        emit({ type: 'judge-stop', reason: stopReason });
+        continue;
+      }
+      if (!res.ok) {
+        breaker.failure();
+        reviews.push(blankReview(p, 'failed', res.error, packet.suspicious));
+        audit({ ...common, requestHash: short, attempts: res.attempts, outcome: 'failed', detail: res.error });
+        emit({ type: 'judge-call', primitive: p.id, status: 'failed', inputTokens: 0, outputTokens: 0, costUsd: 0, attempts: res.attempts, note: res.error });
+        if (breaker.open) {
+          stopReason = { code: 'circuit-open', primitive: p.id, message: `${breaker.consecutiveFailures} consecutive judge calls failed (last: ${res.error}); no further calls` };
+          emit({ type: 'judge-stop', reason: stopReason });
+        }
+        continue;
+      }
+      breaker.success();
+      // a server may under-report usage: the budget counts the larger of projected and reported
+      const counted = budget.countedUsage(res.usage, projectedIn, estimateTokens(JSON.stringify(res.toolInput ?? null)));
+      const cost = budget.record(counted);
+      addUsage(usage, counted, cost);
+      const v = validateAnswer(res.toolInput, packet);
+      const tokens = { inputTokens: counted.input, outputTokens: counted.output, cacheReadTokens: counted.cacheRead, cacheWriteTokens: counted.cacheWrite, costUsd: round6(cost) };
+      if ('error' in v) {
+        reviews.push(blankReview(p, 'discarded', v.error, packet.suspicious));
+        audit({ ...common, ...tokens, requestHash: short, attempts: res.attempts, outcome: 'discarded', detail: v.error });
+        emit({ type: 'judge-call', primitive: p.id, status: 'discarded', inputTokens: counted.input + counted.cacheRead + counted.cacheWrite, outputTokens: counted.output, costUsd: cost, attempts: res.attempts, note: v.error });
+        continue;
+      }
+      opts.cache.set(requestHash, v.answer);
+      reviews.push(answeredReview(p, 'judged', v.answer, packet.suspicious));
+      audit({ ...common, ...tokens, requestHash: short, attempts: res.attempts, outcome: 'ok', detail: `verdict ${v.answer.verdict}` });
+      emit({ type: 'judge-call', primitive: p.id, status: 'judged', inputTokens: counted.input + counted.cacheRead + counted.cacheWrite, outputTokens: counted.output, costUsd: cost, attempts: res.attempts, note: '' });
     }
-    breaker.success();
-    const cost = budget.record(res.usage);
-    addUsage(usage, res.usage, cost);
-    const v = validateAnswer(res.toolInput, packet);
-    const tokens = { inputTokens: res.usage.input, outputTokens: res.usage.output, cacheReadTokens: res.usage.cacheRead, cacheWriteTokens: res.usage.cacheWrite, costUsd: round6(cost) };
-    if ('error' in v) {
-      reviews.push(blankReview(p, 'discarded', v.error, packet.suspicious));
-      audit({ ...common, ...tokens, requestHash: short, attempts: res.attempts, outcome: 'discarded', detail: v.error });
-      emit({ type: 'judge-call', primitive: p.id, status: 'discarded', inputTokens: res.usage.input, outputTokens: res.usage.output, costUsd: cost, attempts: res.attempts, note: v.error });
-      continue;
-    }
-    opts.cache.set(requestHash, v.answer);
-    reviews.push(answeredReview(p, 'judged', v.answer, packet.suspicious));
-    audit({ ...common, ...tokens, requestHash: short, attempts: res.attempts, outcome: 'ok', detail: `verdict ${v.answer.verdict}` });
-    emit({ type: 'judge-call', primitive: p.id, status: 'judged', inputTokens: res.usage.input, outputTokens: res.usage.output, costUsd: cost, attempts: res.attempts, note: '' });
+  } finally {
+    clearTimeout(timer);
   }
   usage.costUsd = round6(usage.costUsd);
   emit({ type: 'judge-done', usage });

@@ -32,7 +32,7 @@ export type ReviewStatus = z.infer<typeof ReviewStatusSchema>;
 
 /** Structured reason the judge stopped before reviewing everything. */
 export const StopReasonSchema = z.object({
-  code: z.enum(['max-input-tokens', 'max-output-tokens', 'max-cost', 'circuit-open', 'not-applicable']),
+  code: z.enum(['max-input-tokens', 'max-output-tokens', 'max-cost', 'circuit-open', 'deadline', 'not-applicable']),
   message: z.string(),
   primitive: z.string().nullable().describe('the primitive whose call was not made'),
 });

@@ -47,12 +47,16 @@ function registerTool(server: McpServer, tool: ToolDef, opts: McpServerOptions):
   const config = { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: ANNOTATIONS };
   server.registerTool(tool.name, config, async (args, extra): Promise<CallToolResult> => {
     const token = extra._meta?.progressToken;
+    // notifications are awaited before the result goes out, so a client never sees the result
+    // before the last progress step
+    const sent: Array<Promise<void>> = [];
     const progress = (p: EvaluateProgress) => {
-      if (token !== undefined) extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => {});
+      if (token !== undefined) sent.push(extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => {}));
     };
     const ctx: ToolContext = { roots: opts.roots, rubric: opts.rubric, cache: opts.cache !== false, progress };
     try {
       const out = await tool.run(args as never, ctx);
+      await Promise.all(sent);
       return {
         structuredContent: out.structured as Record<string, unknown>,
         content: out.text.map((text) => ({ type: 'text' as const, text })),

@@ -29,6 +29,8 @@ const MAX_CANDIDATES = 4;
 const LANDMARK_HOPS = 3;
 const FROM_LOOP_HOPS = 6;
 const MAX_LOOPS = 6;
+/** Extra hops charged when a loop candidate reaches only where tool calls are read. */
+const READ_PENALTY = 2;
 
 /** HTTP client calls that carry a model request when the file names a model endpoint. */
 const HTTP_CALL = /(?:^|\.)(?:fetch|post|request|urlopen|Do|send|create)$/;
@@ -47,6 +49,19 @@ function enclosingOf(list: ModelDecl[], d: ModelDecl): number | undefined {
   }
   return best?.id;
 }
+
+/** A class or struct named as a tool (`WriteFileTool`, `BashTool`, `tool_bash`... not `ToolRegistry`). */
+const TOOL_CLASS = /(?:^|[a-z0-9_])Tools?$|^Tool[A-Z_]/;
+
+/** Method names too common to resolve by name alone across a repository. */
+const GENERIC_METHODS = new Set([
+  'get', 'set', 'has', 'delete', 'add', 'remove', 'clear', 'push', 'pop', 'shift', 'map', 'filter', 'forEach', 'find', 'some', 'every', 'reduce',
+  'join', 'split', 'then', 'catch', 'finally', 'on', 'off', 'emit', 'once', 'send', 'write', 'read', 'close', 'open', 'start', 'stop', 'call', 'apply',
+  'bind', 'update', 'create', 'init', 'load', 'save', 'next', 'keys', 'values', 'entries', 'items', 'toString', 'json', 'parse', 'stringify', 'resolve',
+  'reject', 'log', 'info', 'warn', 'error', 'debug', 'append', 'extend', 'insert', 'copy', 'format', 'replace', 'match', 'test', 'wait', 'lock',
+  'unlock', 'put', 'post', 'fetch', 'list', 'count', 'size', 'reset', 'dispose', 'flush', 'String', 'Close', 'Get', 'Set', 'Write', 'Read', 'Error',
+  'len', 'unwrap', 'clone', 'into', 'iter', 'collect', 'lines', 'strip', 'lower', 'upper', 'encode', 'decode', 'dump', 'dumps', 'loads',
+]);
 
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
 
@@ -130,6 +145,9 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
       if (own.length) return own;
       if (same.length) return same;
     } else if (same.length && (!recv || same.length <= MAX_CANDIDATES)) return same;
+    // a generic method name on another object (map.set, list.push, stream.write) is resolved
+    // only within the file and the modules it imports, never by name across the repository
+    if (recv && !SELF.has(recv) && GENERIC_METHODS.has(name)) return same.length ? same : fam.filter((id) => importsOf.get(file)?.has(decls[id]!.file));
     const imported = importsOf.get(file);
     const dir = family === 'go' ? dirOf(file) : undefined;
     const near = fam.filter((id) => imported?.has(decls[id]!.file) || (dir !== undefined && dirOf(decls[id]!.file) === dir));
@@ -159,6 +177,17 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
       for (const to of resolve(f.path, family, fact.v, decls[from]!)) if (to !== from || decls[to]!.kind !== 'module') edges[from]!.push({ to, line: fact.l });
     }
   }
+
+  // importing a module runs its top level (and a Go package's init functions)
+  for (const [to, froms] of reach.importers) {
+    const target = moduleOf.get(to);
+    if (target === undefined) continue;
+    for (const from of froms) {
+      const source = moduleOf.get(from);
+      if (source !== undefined && source !== target && !decls[source]!.test) edges[source]!.push({ to: target, line: 1 });
+    }
+  }
+  for (const d of decls) if (d.family === 'go' && d.kind === 'f' && d.name === 'init' && !d.test) edges[moduleOf.get(d.file)!]!.push({ to: d.id, line: d.start });
 
   // ---- landmarks ----
   const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [], 'shell-exec': [] };
@@ -216,23 +245,45 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const execDecls = new Set(sites['tool-exec'].map((s) => s.decl));
   const readDecls = new Set(sites['tool-call-read'].map((s) => s.decl));
   const toModel = distTo(modelDecls, LANDMARK_HOPS);
-  const toExec = distTo(execDecls.size ? execDecls : readDecls, LANDMARK_HOPS);
+  // where tools execute is the sign of a loop; reading the model's tool calls counts too (the
+  // execution may sit in a framework or behind a bus) but two hops further, since provider
+  // adapters also read tool calls to convert them
+  const actDecls = new Set([...execDecls, ...readDecls]);
+  const toRun = distTo(execDecls, LANDMARK_HOPS);
+  const toRead = distTo(readDecls, LANDMARK_HOPS);
+  const toExec = new Map<number, number>(toRun);
+  for (const [id, d] of toRead) if (!toExec.has(id) || toExec.get(id)! > d + READ_PENALTY) toExec.set(id, d + READ_PENALTY);
   const recursive = (id: number) => edges[id]!.some((e) => e.to === id);
+  /** Declarations reachable from `id` within FROM_LOOP_HOPS (bounded BFS). */
+  const reachCount = (id: number): number => {
+    const seen = new Set([id]);
+    let frontier = [id];
+    for (let hop = 0; hop < FROM_LOOP_HOPS && frontier.length && seen.size < 5000; hop++) {
+      const next: number[] = [];
+      for (const n of frontier) for (const e of edges[n]!) if (!seen.has(e.to)) { seen.add(e.to); next.push(e.to); }
+      frontier = next;
+    }
+    return seen.size;
+  };
   const candidates: Array<LoopInfo & { score: number }> = [];
   for (const [id, dm] of toModel) {
     const d = decls[id]!;
     if (d.test || d.kind === 'c') continue;
     const dt = toExec.get(id);
-    if (dt === undefined && (execDecls.size || readDecls.size)) continue;
+    if (dt === undefined && actDecls.size) continue;
     const score = dm + (dt ?? 0) - (d.loop || recursive(id) ? 1 : 0) + (d.kind === 'module' ? 1 : 0);
     candidates.push({ decl: id, toModel: dm, toTools: dt ?? null, score });
   }
-  candidates.sort((a, b) => a.score - b.score || decls[a.decl]!.file.localeCompare(decls[b.decl]!.file) || decls[a.decl]!.start - decls[b.decl]!.start);
+  // among equals, the loop with the most machinery around it (what it reaches) is the harness's;
+  // counted only for the candidates near the best score
+  const minScore = Math.min(...candidates.map((c) => c.score));
+  const reachSize = new Map(candidates.filter((c) => c.score <= minScore + 1).map((c) => [c.decl, reachCount(c.decl)]));
+  candidates.sort((a, b) => a.score - b.score || (reachSize.get(b.decl) ?? 0) - (reachSize.get(a.decl) ?? 0) || decls[a.decl]!.file.localeCompare(decls[b.decl]!.file) || decls[a.decl]!.start - decls[b.decl]!.start);
   // a file's top level is a loop only when no function qualifies
   const pool = candidates.some((c) => decls[c.decl]!.kind !== 'module') ? candidates.filter((c) => decls[c.decl]!.kind !== 'module') : candidates;
   const best = pool[0]?.score;
   const loops: LoopInfo[] = pool
-    .filter((c) => c.score === best || (c.score <= best! + 1 && (decls[c.decl]!.loop || recursive(c.decl))))
+    .filter((c) => c.score <= best! + 1)
     .slice(0, MAX_LOOPS)
     .map(({ decl, toModel: m, toTools: t }) => ({ decl, toModel: m, toTools: t }));
 
@@ -257,8 +308,9 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   };
   const parent = new Map<number, number>();
   const fromLoop = forward(loops.map((l) => l.decl), FROM_LOOP_HOPS, parent);
+  const fromPrimary = loops.length ? forward([loops[0]!.decl], FROM_LOOP_HOPS) : new Map<number, number>();
   const reachModel = distTo(modelDecls, FROM_LOOP_HOPS);
-  const reachExec = distTo(execDecls.size ? execDecls : readDecls, FROM_LOOP_HOPS);
+  const reachExec = distTo(actDecls, FROM_LOOP_HOPS);
   const toolPath = new Set([...fromLoop.keys()].filter((id) => reachExec.has(id)));
   const modelPath = new Set([...fromLoop.keys()].filter((id) => reachModel.has(id)));
   const hopLine = new Map<number, number>();
@@ -281,7 +333,11 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   // (the callees at each execution site, not the declaration that holds it: that is often the loop)
   const implStarts = new Set<number>(sites['tool-def'].map((s) => s.decl).filter((id) => decls[id]!.kind !== 'module'));
   for (const site of sites['tool-exec']) for (const e of edges[site.decl]!) if (e.line === site.line) implStarts.add(e.to);
-  for (const d of decls) if (!d.test && d.kind === 'm' && defFiles.has(d.file) && TOOL_METHOD.test(d.name)) implStarts.add(d.id);
+  for (const d of decls) {
+    if (d.test || d.kind !== 'm') continue;
+    // tool-shaped methods beside tool definitions, and every method of a class named as a tool
+    if ((defFiles.has(d.file) && TOOL_METHOD.test(d.name)) || (d.container && TOOL_CLASS.test(d.container))) implStarts.add(d.id);
+  }
   const toolImpl = new Set(forward(implStarts, 4).keys());
   // functions handed to tool definitions as values are not calls: the other declarations of a
   // file that defines tools count as tool code, unless they are the loop or lead to the model
@@ -302,23 +358,32 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const shellPath = new Set(forward(shellStarts, 2).keys());
 
   const usedFiles = new Set<string>();
-  for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (decls[id]!.kind !== 'module' || fromLoop.has(id)) usedFiles.add(decls[id]!.file);
-  const testsHarness = (file: string): boolean => {
-    if (usedFiles.has(file)) return true;
+  for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (!decls[id]!.test && (decls[id]!.kind !== 'module' || fromLoop.has(id))) usedFiles.add(decls[id]!.file);
+  const testDistances = new Map<string, number | undefined>();
+  const testDistance = (file: string): number | undefined => {
+    if (testDistances.has(file)) return testDistances.get(file);
+    let best: number | undefined;
+    const consider = (f: string, hop: number) => {
+      const d = usedFiles.has(f) ? hop + (loopModules.has(f) ? 0 : 10) : undefined;
+      if (d !== undefined && (best === undefined || d < best)) best = d;
+    };
+    consider(file, 0);
     const dir = dirOf(file);
-    if (file.endsWith('.go')) for (const f of usedFiles) if (dirOf(f) === dir) return true;
+    if (file.endsWith('.go')) for (const f of fileByPath.keys()) if (f !== file && dirOf(f) === dir) consider(f, 1);
     let frontier = [file];
     const seen = new Set(frontier);
-    for (let hop = 0; hop < 3 && frontier.length; hop++) {
+    for (let hop = 1; hop <= 3 && frontier.length; hop++) {
       const next: string[] = [];
       for (const f of frontier) for (const t of importsOf.get(f) ?? []) {
-        if (usedFiles.has(t)) return true;
+        consider(t, hop);
         if (!seen.has(t)) { seen.add(t); next.push(t); }
       }
       frontier = next;
     }
-    return false;
+    testDistances.set(file, best);
+    return best;
   };
+  const testsHarness = (file: string) => testDistance(file) !== undefined;
 
   const loopModules = new Set<string>();
   for (const l of loops) {
@@ -331,7 +396,7 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
 }
 
 /**

@@ -30,9 +30,10 @@ const MAX_SITES = 8;
 
 const place = (d: ModelDecl): MapPlace => ({ name: d.kind === 'module' ? '(top level)' : d.container && d.kind === 'm' ? `${d.container}.${d.name}` : d.name, file: d.file, line: d.kind === 'module' ? 1 : d.start });
 
-/** Sites on the loop's paths first, then the rest, at most MAX_SITES. */
+/** Sites on the loop's paths first, nearest the primary loop first, then the rest, at most MAX_SITES. */
 function pick(model: HarnessModel, sites: Site[], onPath: Set<number> | Map<number, number>): MapPlace[] {
-  const ranked = [...sites].sort((a, b) => Number(onPath.has(b.decl)) - Number(onPath.has(a.decl)));
+  const near = (s: Site) => model.fromPrimary.get(s.decl) ?? 99;
+  const ranked = [...sites].sort((a, b) => Number(onPath.has(b.decl)) - Number(onPath.has(a.decl)) || near(a) - near(b));
   return ranked.slice(0, MAX_SITES).map((s) => ({ name: s.value, file: s.file, line: s.line }));
 }
 

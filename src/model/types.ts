@@ -72,6 +72,11 @@ export interface HarnessModel {
   sites: Record<LandmarkId, Site[]>;
   loops: LoopInfo[];
   fromLoop: Map<number, number>;
+  /** Hops from a declaration to tool execution (or a tool-call read) and to a model call. */
+  toToolsDist: Map<number, number>;
+  toModelDist: Map<number, number>;
+  /** Hops from the primary loop (the first of `loops`) only: evidence near it is read first. */
+  fromPrimary: Map<number, number>;
   parent: Map<number, number>;
   toolPath: Set<number>;
   modelPath: Set<number>;
@@ -92,7 +97,12 @@ export interface HarnessModel {
   callersOf(id: number): Array<[number, number]>;
   /** Methods declared in `file` whose container is `name` (a class, struct or impl). */
   methodsOf(file: string, name: string): number[];
-  /** True when a test file imports (within three hops, or shares a Go package with) a file whose code the harness uses. */
+  /**
+   * Import hops from a test file to code the harness uses (within three hops, or a shared Go
+   * package: 1): 0-3, plus 10 when that code is outside the loop's own modules;
+   * undefined when it reaches none. `testsHarness` is `testDistance(file) !== undefined`.
+   */
+  testDistance(file: string): number | undefined;
   testsHarness(file: string): boolean;
   /** Innermost function or method (or the module node) holding `line` of `file`; -1 for an unknown file. */
   enclosing(file: string, line: number): number;

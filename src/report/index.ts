@@ -12,6 +12,6 @@ export const renderers: Record<Format, (r: Report, opts: RenderOptions & { rubri
   text: renderText,
   json: (r) => `${JSON.stringify(r, null, 2)}\n`,
   markdown: (r) => renderMarkdown(r),
-  sarif: async (r, o) => (await import('./sarif.js')).renderSarif(r, o.rubric ?? (await import('../rubric/load.js')).loadRubric().rubric),
-  html: async (r) => (await import('./html.js')).renderHtml(r),
+  sarif: async (r, o) => (await import('./sarif.js')).renderSarif(r, o.rubric ?? (await import('../rubric/load.js')).loadRubric().rubric, o),
+  html: async (r, o) => (await import('./html.js')).renderHtml(r, o),
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Report } from './schema.js';
 import { corePrimitives, crosswalkText, extendedChecks, frameworksText, skippedText } from './text.js';
+import { plural, rubricNote } from './labels.js';
 
 /** Path of the Markdown report template. */
 export const MARKDOWN_TEMPLATE = fileURLToPath(new URL('../../templates/report.md.hbs', import.meta.url));
@@ -23,5 +24,5 @@ export async function renderMarkdown(r: Report): Promise<string> {
   hb.registerHelper('crosswalk', (c: Report['primitives'][number]['crosswalk']) => crosswalkText(c) || '-');
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   const tpl = hb.compile(readFileSync(MARKDOWN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
-  return tpl({ ...r, skipped: skippedText(r), core: corePrimitives(r), extendedChecks: extendedChecks(r), builtOn: frameworksText(r) }).replace(/\n{3,}/g, '\n\n');
+  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric), core: corePrimitives(r), extendedChecks: extendedChecks(r), builtOn: frameworksText(r) }).replace(/\n{3,}/g, '\n\n');
 }

@@ -19,10 +19,14 @@ export function crosswalkTags(c: Crosswalk | undefined): string[] {
  * `extended`; crosswalk ids are tags), one result per gap (core and extended) with a repository-relative
  * location and `partialFingerprints` from the finding fingerprint. A partial primitive is
  * anchored on its strongest evidence; an absent one has no file of its own, so it is anchored
- * on the harness entry point (or the manifest) and the message says so. Suppressed findings
+ * on the harness entry point (else the strongest evidence file; never on a file that may not
+ * exist) and the message says so. Locations are relative to the git repository root
+ * (`opts.repoPrefix` + the report path), each segment percent-encoded (`#`, `?`, `%`, spaces). Suppressed findings
  * carry a SARIF `suppressions` entry with their reason.
  */
-export function renderSarif(r: Report, rubric: Rubric): string {
+export function renderSarif(r: Report, rubric: Rubric, opts: { repoPrefix?: string } = {}): string {
+  const prefix = opts.repoPrefix ?? '';
+  const uriOf = (file: string) => `${prefix}${file}`.split('/').map(encodeURIComponent).join('/');
   const extendedIds = new Set(rubric.extended.map((p) => p.id));
   const rules = [...rubric.primitives, ...rubric.extended].map((p) => ({
     id: p.id,
@@ -40,21 +44,26 @@ export function renderSarif(r: Report, rubric: Rubric): string {
     },
   }));
   const ruleIndex = new Map(rules.map((x, i) => [x.id, i]));
-  const anchor = r.target.entryPoints[0] ?? 'package.json';
+  // an absent primitive is anchored on a file that exists: the entry point, else the strongest
+  // evidence of the report; with neither, the result has no location (and says so)
+  const strongest = [...r.primitives.flatMap((p) => p.evidence), ...Object.values(r.context.evidence).flat()].sort((a, b) => b.strength - a.strength || a.id.localeCompare(b.id))[0];
+  const anchor = r.target.entryPoints[0] ?? strongest?.file;
   const extendedFindings = r.extended?.findings ?? [];
   const results = [...r.findings, ...extendedFindings].map((f) => {
     const prim = r.primitives.find((p) => p.id === f.id)!;
     const ev = f.verdict === 'partial' ? [...prim.evidence].sort((a, b) => b.strength - a.strength)[0] : undefined;
-    const where = ev ? { uri: ev.file, line: ev.line } : { uri: anchor, line: 1 };
+    const where = ev ? { uri: ev.file, line: ev.line } : anchor ? { uri: anchor, line: 1 } : undefined;
     const text = ev
       ? `${f.severity.toUpperCase()}: ${f.message} Fix: ${f.fix}`
-      : `${f.severity.toUpperCase()}: ${f.message} (No file of its own: this gap is anchored on the harness entry point ${anchor}.) Fix: ${f.fix}`;
+      : anchor
+        ? `${f.severity.toUpperCase()}: ${f.message} (No file of its own: this gap is anchored on ${anchor === r.target.entryPoints[0] ? 'the harness entry point' : 'the strongest evidence file'} ${anchor}.) Fix: ${f.fix}`
+        : `${f.severity.toUpperCase()}: ${f.message} (No file of its own, and the scan found no entry point to anchor it on.) Fix: ${f.fix}`;
     return {
       ruleId: f.id,
       ruleIndex: ruleIndex.get(f.id) ?? -1,
       level: SARIF_LEVEL[f.severity],
       message: { text },
-      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(where.uri), uriBaseId: '%SRCROOT%' }, region: { startLine: where.line } } }],
+      locations: where ? [{ physicalLocation: { artifactLocation: { uri: uriOf(where.uri), uriBaseId: '%SRCROOT%' }, region: { startLine: where.line } } }] : [],
       partialFingerprints: { 'plumbline/v1': f.fingerprint },
       properties: {
         verdict: f.verdict, severity: f.severity, phase: f.phase, 'security-severity': SECURITY_SEVERITY[f.severity], group: extendedIds.has(f.id) ? 'extended' : 'core',
@@ -70,10 +79,15 @@ export function renderSarif(r: Report, rubric: Rubric): string {
     runs: [
       {
         tool: { driver: { name: 'plumbline', semanticVersion: r.tool.version, version: r.tool.version, rules } },
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: `root of the scanned repository ${r.target.name}` } } },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: prefix ? `root of the git repository that contains the audited folder ${prefix.replace(/\/$/, '')}` : `root of the scanned repository ${r.target.name}` } } },
         automationDetails: { id: `plumbline/${r.rubric.id}/` },
         results,
-        properties: { score: r.score, applicable: r.applicable, shape: r.context.shape, ...(r.extended ? { extendedScore: r.extended.score } : {}), ...(r.frameworks?.length ? { frameworks: r.frameworks.map((f) => f.id) } : {}) },
+        properties: {
+          score: r.score, applicable: r.applicable, shape: r.context.shape,
+          ...(r.extended ? { extendedScore: r.extended.score } : {}),
+          ...(r.frameworks?.length ? { frameworks: r.frameworks.map((f) => f.id) } : {}),
+          ...(r.rubric.custom ? { rubric: { id: r.rubric.id, hash: r.rubric.hash, file: r.rubric.custom.file, inTarget: r.rubric.custom.inTarget, bundled: false } } : {}),
+        },
       },
     ],
   };

@@ -94,7 +94,14 @@ export const HarnessMapSchema = z.object({
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('plumbline'), version: z.string() }),
-  rubric: z.object({ id: z.string(), hash: z.string() }),
+  rubric: z.object({
+    id: z.string(),
+    hash: z.string(),
+    custom: z
+      .object({ file: z.string().describe('relative to the target when inTarget, else absolute'), inTarget: z.boolean() })
+      .optional()
+      .describe('set when the rubric is not the bundled rubrics/core.yaml; every format names it'),
+  }),
   target: z.object({
     name: z.string(),
     lister: z.enum(['git', 'globby']),

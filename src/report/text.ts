@@ -1,8 +1,17 @@
 import type { Report } from './schema.js';
+import type { JudgeUsage } from '../judge/schema.js';
+import { SKIP_LABEL, plural, rubricNote } from './labels.js';
 
 /** Options shared by renderers. `color` adds ANSI colour (the CLI sets it only on a TTY). */
 export interface RenderOptions {
   color?: boolean;
+  /**
+   * SARIF: the audited folder's path inside its git repository (`packages/agent/`), prefixed to
+   * every location so code scanning resolves it from the repository root. Default ''.
+   */
+  repoPrefix?: string;
+  /** HTML: prefix of evidence links, ending with `/` (default `./`: beside the audited files). */
+  linkBase?: string;
 }
 
 /** The 12 core primitives of a report (the extended checks carry `group: 'extended'`). */
@@ -39,7 +48,9 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   const out: string[] = [];
   out.push(c('1', `plumbline ${r.tool.version} — ${r.target.name}`));
   out.push(`${r.context.summary}`);
-  out.push(`Scanned ${r.target.files} files (${Object.entries(r.target.languages).map(([k, v]) => `${k} ${v}`).join(', ')}); ${skippedText(r)}.`);
+  const note = rubricNote(r.rubric);
+  if (note) out.push(c('1;33', note));
+  out.push(`Scanned ${plural(r.target.files, 'file')} (${Object.entries(r.target.languages).map(([k, v]) => `${k} ${v}`).join(', ')}); ${skippedText(r)}.`);
   if (r.frameworks?.length) out.push(`Built on: ${frameworksText(r)}. Framework options count only where the app passes them.`);
   if (!r.applicable) {
     out.push('');
@@ -51,19 +62,24 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   out.push(c('1', `Score: ${r.score}/100`) + `  (${r.summary.present} present, ${r.summary.partial} partial, ${r.summary.absent} absent)`);
   out.push('');
   out.push(c('1', 'Primitives'));
+  // the id column fits the longest id (core and extended)
+  const idWidth = Math.max(20, ...r.primitives.map((p) => p.id.length));
+  const header = (label: string) => out.push(c('2', `  ${'verdict'.padEnd(9)} ${label.padEnd(idWidth)} ${'confidence'.padEnd(10)} first evidence`));
   const row = (p: Report['primitives'][number]) => {
     const ev = p.evidence[0];
     const jr = r.judge?.reviews.find((x) => x.primitive === p.id);
     const j = jr?.judgeVerdict ? `  judge: ${jr.judgeVerdict}${jr.agrees ? '' : c('1;33', ' ≠ disagrees')}${jr.applied ? ' (applied)' : ''}` : '';
     const cw = crosswalkText(p.crosswalk);
-    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(22)} ${p.confidence.padEnd(6)} ${ev ? `${ev.file}:${ev.line}` : ''}${p.origin ? `  from ${p.origin}` : ''}${cw ? c('2', `  [${cw}]`) : ''}${j}`);
+    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(idWidth)} ${p.confidence.padEnd(10)} ${ev ? `${ev.file}:${ev.line}` : ''}${p.origin ? `  from ${p.origin}` : ''}${cw ? c('2', `  [${cw}]`) : ''}${j}`.trimEnd());
     if (p.chain) out.push(`      ${c('2', p.chain)}`);
   };
+  header('primitive');
   corePrimitives(r).forEach(row);
   const ext = extendedChecks(r);
   if (ext.length && r.extended) {
     out.push('');
     out.push(c('1', `Extended checks: ${r.extended.score}/100`) + `  (${r.extended.summary.present} present, ${r.extended.summary.partial} partial, ${r.extended.summary.absent} absent; not part of the score above)`);
+    header('check');
     ext.forEach(row);
     if (r.extended.findings.length) out.push(`  gaps: ${r.extended.findings.map((f) => `${c(SEV_COLOR[f.severity]!, f.severity)} ${f.id}`).join(', ')} (plumbline rubric show <id> for the fix)`);
   }
@@ -91,9 +107,9 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
-/** "skipped: 2 binary, 1 too large" or "nothing skipped". */
+/** "skipped 2 binary, 1 too large" or "nothing skipped". */
 export function skippedText(r: Report): string {
-  const parts = Object.entries(r.target.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+  const parts = Object.entries(r.target.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${SKIP_LABEL[k as keyof typeof SKIP_LABEL] ?? k}`);
   return parts.length ? `skipped ${parts.join(', ')}` : 'nothing skipped';
 }
 
@@ -103,7 +119,7 @@ export function judgeText(r: Report, c: (code: string, s: string) => string): st
   const u = j.usage;
   const out = [c('1', `Judge: ${j.source}${j.model ? ` ${j.model}` : ''}, ${j.mode} mode — ${j.disagreements} disagreement(s)`)];
   if (j.source === 'anthropic') {
-    out.push(`  ${u.calls} request(s), ${u.cacheHits} cache hit(s), ${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input / ${u.outputTokens} output tokens, $${u.costUsd.toFixed(4)}; ${u.redactions} secret(s) redacted, ${u.withheldFiles} sensitive evidence item(s) withheld`);
+    out.push(`  ${judgeUsageText(u)}`);
   }
   if (j.stopReason) out.push(`  stopped early: ${j.stopReason.message}`);
   for (const v of j.reviews) {
@@ -114,4 +130,14 @@ export function judgeText(r: Report, c: (code: string, s: string) => string): st
     if (v.judgeVerdict && !v.agrees && v.findingText) out.push(`     suggested finding: ${v.findingText}`);
   }
   return out;
+}
+
+/**
+ * Requests, cache hits, tokens and cost of a judge run, then what was redacted or withheld in
+ * the requests that were sent ("nothing was sent" when none was).
+ */
+export function judgeUsageText(u: JudgeUsage): string {
+  const head = `${plural(u.calls, 'request')}, ${plural(u.cacheHits, 'cache hit')}, ${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input / ${u.outputTokens} output tokens, $${u.costUsd.toFixed(4)}`;
+  if (!u.calls) return `${head}; nothing was sent`;
+  return `${head}; in what was sent: ${plural(u.redactions, 'secret')} redacted, ${plural(u.withheldFiles, 'sensitive evidence item')} withheld`;
 }

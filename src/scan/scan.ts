@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { accessSync, constants, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
@@ -48,9 +49,10 @@ export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
 /**
  * Checks that `target` is a readable directory and returns its absolute path.
- * @throws TargetError (exit code 2) when it does not exist, is not a directory or is unreadable
+ * @throws TargetError (exit code 2) when it is empty, does not exist, is not a directory or is unreadable
  */
 export function resolveTarget(target: string): string {
+  if (!target.trim()) throw new TargetError('the target path is empty (use . for the current directory)');
   const root = resolve(target);
   let st: Stats;
   try {
@@ -83,12 +85,38 @@ function gitList(root: string): string[] | undefined {
   }
 }
 
-async function globbyList(root: string, exclude: string[]): Promise<string[]> {
+/**
+ * Lists files with globby (outside git). A directory that cannot be read (EACCES, EPERM) is
+ * skipped and recorded in `unreadableDirs`, like an unreadable file, instead of aborting the scan.
+ */
+async function globbyList(root: string, exclude: string[], unreadableDirs: Set<string>): Promise<string[]> {
   const { globby } = await import('globby');
+  const denied = (err: NodeJS.ErrnoException | null) => err?.code === 'EACCES' || err?.code === 'EPERM';
+  type ReaddirCallback = (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
+  const tolerantFs = {
+    ...fs,
+    readdir: (path: string, options: unknown, cb: ReaddirCallback) =>
+      fs.readdir(path, options as { withFileTypes: true }, (err, entries) => {
+        if (denied(err)) {
+          unreadableDirs.add(path);
+          cb(null, []);
+        } else cb(err, entries as unknown[]);
+      }),
+    readdirSync: (path: string, options: unknown) => {
+      try {
+        return fs.readdirSync(path, options as { withFileTypes: true });
+      } catch (err) {
+        if (!denied(err as NodeJS.ErrnoException)) throw err;
+        unreadableDirs.add(path);
+        return [];
+      }
+    },
+  };
   // onlyFiles: false so that symlinks (to files, directories or nowhere) are listed and counted
   const entries = await globby(['**/*'], {
     cwd: root, dot: true, gitignore: true, followSymbolicLinks: false, onlyFiles: false, markDirectories: true,
     ignore: ['**/node_modules/**', '**/.git/**', ...exclude],
+    fs: tolerantFs as unknown as typeof fs,
   });
   return entries.filter((e) => !e.endsWith('/'));
 }
@@ -96,7 +124,8 @@ async function globbyList(root: string, exclude: string[]): Promise<string[]> {
 /**
  * Lists the files of `root` to analyse: `git ls-files -co --exclude-standard` in a git work tree,
  * globby (honouring .gitignore) otherwise. Applies default excludes, user excludes, the size cap,
- * and never follows symlinks (they are skipped and counted). Binary/non-UTF-8 checks happen when
+ * and never follows symlinks (they are skipped and counted). Unreadable files and directories
+ * are skipped and counted as `unreadable`. Binary/non-UTF-8 checks happen when
  * the content is read (src/extract/read.ts), where the bytes are at hand.
  * Output order is sorted by path, so every later stage is deterministic.
  */
@@ -106,7 +135,9 @@ export async function scan(root: string, opts: ScanOptions = {}): Promise<ScanRe
   const userExclude = opts.exclude ?? [];
   let paths = gitList(root);
   const lister: ScanResult['lister'] = paths ? 'git' : 'globby';
-  if (!paths) paths = await globbyList(root, userExclude);
+  const unreadableDirs = new Set<string>();
+  if (!paths) paths = await globbyList(root, userExclude, unreadableDirs);
+  skipped.unreadable += unreadableDirs.size;
   let userRe: RegExp[] = [];
   if (userExclude.length) {
     userRe = userExclude.map(globToRegExp);

@@ -1,24 +1,55 @@
-import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 
 /**
  * Writes `data` to `file` atomically: a temp file in the same directory, then rename, so a reader
- * never sees a partial file and a failure leaves the old file untouched.
+ * never sees a partial file and a failure leaves the old file untouched. What is at `file` is
+ * respected (issue 12): a device, FIFO or socket is written through, never replaced; a symlink
+ * is resolved and the file it points to is replaced, the link kept; an existing file keeps its
+ * permission bits (a 0444 file stays 0444).
  * @throws the underlying fs error (the caller maps it to a one-line message)
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = dirname(file);
+  let st: Stats | undefined;
+  try {
+    st = statSync(file); // follows symlinks
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isFile() && !st.isDirectory()) {
+    writeFileSync(file, data); // /dev/null, /dev/stdout, a FIFO: write through
+    return;
+  }
+  const target = resolveLinks(file);
+  const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    if (st) chmodSync(tmp, st.mode & 0o7777);
+    renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** The path a chain of symlinks at `file` ends at (`file` itself when it is not a link). */
+function resolveLinks(file: string): string {
+  let p = resolve(file);
+  for (let i = 0; i < 40; i++) {
+    let l: Stats;
+    try {
+      l = lstatSync(p);
+    } catch {
+      return p; // does not exist (yet): write here
+    }
+    if (!l.isSymbolicLink()) return p;
+    p = resolve(dirname(p), readlinkSync(p));
+  }
+  return p; // a loop: let the write fail with ELOOP
 }
 
 /** sha256 hex digest of a string or bytes. */
