@@ -391,6 +391,9 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     loopModules.add(f);
     for (const t of importsOf.get(f) ?? []) loopModules.add(t);
   }
+  // on a framework, the loop is the framework's: the files that define tools with its tool
+  // helper hand them to that loop, however many imports away from the run call they sit
+  if (loops.length) for (const fw of frameworks) for (const t of fw.toolDefs) if (fileByPath.has(t.file)) loopModules.add(t.file);
   const callers = new Map<number, Array<[number, number]>>();
   edges.forEach((list, from) => list.forEach((e) => (callers.get(e.to) ?? callers.set(e.to, []).get(e.to)!).push([from, e.line])));
   const callersOf = (id: number) => callers.get(id) ?? [];
