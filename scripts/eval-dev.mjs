@@ -16,7 +16,7 @@ const dir = process.argv[2] ?? '/tmp/dev';
 const labels = readdirSync(join(shared, 'dev')).filter((f) => f.endsWith('.json'));
 const out = mkdtempSync(join(tmpdir(), 'plumbline-eval-'));
 let n = 0, exact = 0, found = 0, fp = 0, evN = 0, evHit = 0, snippets = 0, snippetsOk = 0;
-let xn = 0, xexact = 0, xfound = 0, xfp = 0;
+let xn = 0, xexact = 0, xfound = 0, xfp = 0, xevN = 0, xevHit = 0;
 const only = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : undefined;
 const extendedLines = [];
 for (const l of labels) {
@@ -34,7 +34,13 @@ for (const l of labels) {
   n += s.n; exact += s.exact; found += s.found; fp += s.falsePresent;
   const report = JSON.parse(json);
   const shape = report.context.shape;
-  const ev = JSON.parse(execFileSync(process.execPath, [join(shared, 'evidence.mjs'), rp, join(shared, 'dev', l), '--json'], { encoding: 'utf8' })).summary;
+  // evidence agreement on the 12 core primitives (the extended checks are counted apart)
+  const coreIds = new Set(res.rows.map((r) => r.id));
+  const evRows = JSON.parse(execFileSync(process.execPath, [join(shared, 'evidence.mjs'), rp, join(shared, 'dev', l), '--json'], { encoding: 'utf8' })).rows;
+  const ev = { n: 0, hit: 0 };
+  for (const r of evRows) {
+    if (coreIds.has(r.id)) { ev.n++; ev.hit += r.ok ? 1 : 0; } else { xevN++; xevHit += r.ok ? 1 : 0; }
+  }
   evN += ev.n; evHit += ev.hit;
   // every snippet must be the text of its file at its line
   for (const p of report.primitives) for (const e of p.evidence) {
@@ -55,8 +61,8 @@ for (const l of labels) {
 if (xn) {
   console.log('--- extended checks');
   for (const line of extendedLines) console.log(line);
-  console.log(`EXTENDED exact ${xexact}/${xn} (${Math.round((100 * xexact) / xn)}%)  found ${xfound}/${xn} (${Math.round((100 * xfound) / xn)}%)  false-present ${xfp}`);
+  console.log(`EXTENDED exact ${xexact}/${xn} (${Math.round((100 * xexact) / xn)}%)  found ${xfound}/${xn} (${Math.round((100 * xfound) / xn)}%)  false-present ${xfp}  evidence ${xevHit}/${xevN}`);
 }
-console.log(`EVIDENCE on a labelled file ${evHit}/${evN} (${Math.round((100 * evHit) / Math.max(1, evN))}%)  snippets found at file:line ${snippetsOk}/${snippets}`);
+console.log(`EVIDENCE (core) on a labelled file ${evHit}/${evN} (${Math.round((100 * evHit) / Math.max(1, evN))}%)  snippets found at file:line ${snippetsOk}/${snippets}`);
 console.log(`TOTAL exact ${exact}/${n} (${Math.round((100 * exact) / n)}%)  found ${found}/${n} (${Math.round((100 * found) / n)}%)  false-present ${fp}`);
 console.log(`reports in ${out}`);
