@@ -1,5 +1,4 @@
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { LoadedRubric } from './rubric/load.js';
 import { resolveTarget, scan, type SkipCounts } from './scan/scan.js';
@@ -11,6 +10,8 @@ import { buildFactFilter } from './extract/keep.js';
 import { computeReachability } from './detect/reachability.js';
 import { detect } from './detect/engine.js';
 import { buildModel } from './model/build.js';
+import { activeFrameworks } from './model/frameworks.js';
+import { withAllSignals } from './rubric/all-signals.js';
 import { harnessMap } from './model/map.js';
 import { score } from './score/score.js';
 import { applySuppressions } from './score/suppress.js';
@@ -19,6 +20,7 @@ import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
 import { sha256 } from './util/fs.js';
 import { VERSION } from './version.js';
+import { CORE_RUBRIC_PATH, rubricFiles } from './rubric/files.js';
 
 /** Options of `evaluate()`; every field is optional except the target. */
 export interface EvaluateOptions {
@@ -89,13 +91,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const { rubric } = loaded;
   const store = cache.loadFacts();
   const hashes = cache.enabled ? cache.loadHashes() : undefined;
-  const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter: buildFactFilter(rubric), codeCache: cache.codeDir, hashes };
+  // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
+  const all = withAllSignals(rubric);
+  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
   const reach = computeReachability(root, files);
-  const model = buildModel(rubric, files, reach);
+  const frameworks = activeFrameworks(rubric, files, root, reach);
+  const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
   const { context, detections } = detect(rubric, files, reach, model);
   emit({ type: 'detect', ms: ms() });
@@ -126,6 +131,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     },
     context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
     harness: harnessMap(model, detections),
+    ...(frameworks.length ? { frameworks: frameworks.map((f) => ({ id: f.profile.id, title: f.profile.title, runs: f.run.slice(0, 8).map((r) => ({ name: r.value, file: r.file, line: r.line })) })) } : {}),
     ...body,
   };
   report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
@@ -139,9 +145,6 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   return report;
 }
 
-/** The bundled rubric, `rubrics/core.yaml`. */
-const CORE_RUBRIC = fileURLToPath(new URL('../rubrics/core.yaml', import.meta.url));
-
 /**
  * Where a rubric that is not the bundled one came from (issue 12: a loosened rubric must be
  * named in every report). @returns undefined for the bundled rubric; else the file, relative
@@ -150,7 +153,7 @@ const CORE_RUBRIC = fileURLToPath(new URL('../rubrics/core.yaml', import.meta.ur
 function customRubric(root: string, path: string | undefined): { file: string; inTarget: boolean } | undefined {
   if (path === undefined) return undefined;
   const abs = resolve(path);
-  if (abs === CORE_RUBRIC) return undefined;
+  if (abs === CORE_RUBRIC_PATH) return undefined;
   const rel = relative(root, abs);
   const inTarget = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   return { file: inTarget ? rel.split(sep).join('/') : abs, inTarget };
@@ -162,11 +165,10 @@ function nothingToAudit(target: string, skipped: SkipCounts): TargetError {
   return new TargetError(`nothing to audit in ${target}: no readable source file${parts.length ? ` (skipped: ${parts.join(', ')})` : ' (the folder is empty)'}; check the path and --exclude`);
 }
 
-/** sha256 of the rubric file's text, or '' when unreadable (loadRubric then reports the error). */
+/** sha256 of the rubric files' texts (core, extended, framework profiles), or '' when unreadable (loadRubric then reports the error). */
 function quickRubricHash(path: string | undefined): string {
-  const file = path ?? new URL('../rubrics/core.yaml', import.meta.url);
   try {
-    return sha256(readFileSync(file, 'utf8'));
+    return sha256(rubricFiles(path).map((f) => readFileSync(f, 'utf8')).join('\0'));
   } catch {
     return '';
   }

@@ -9,7 +9,11 @@ describe('plumbline evaluate (CLI)', () => {
     const r = cli(['evaluate', fixture('ts-minimal-chat'), '--format', 'json']);
     expect(r.code).toBe(0);
     const report = ReportSchema.parse(JSON.parse(r.stdout));
-    expect(report.primitives.map((p) => p.id)).toHaveLength(12);
+    // the 12 core primitives, then the six extended checks scored apart (score.mjs --ids all reads all 18)
+    expect(report.primitives.filter((p) => p.group === 'core')).toHaveLength(12);
+    expect(report.primitives.filter((p) => p.group === 'extended').map((p) => p.id)).toEqual(['prompt-cache-boundary', 'layered-memory', 'command-safety', 'concurrency-discipline', 'circuit-breaker', 'proactive-daemon']);
+    expect(report.extended).toMatchObject({ score: expect.any(Number), summary: { present: expect.any(Number) } });
+    expect(report.summary.present + report.summary.partial + report.summary.absent).toBe(12);
     expect(report.primitives.every((p) => ['present', 'partial', 'absent'].includes(p.verdict))).toBe(true);
   });
 
@@ -98,9 +102,13 @@ describe('plumbline evaluate (CLI)', () => {
   test('rubric list and show', () => {
     const list = cli(['rubric']);
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split('\n')).toHaveLength(13);
+    // title + 12 primitives, a heading + 6 extended checks, the framework profiles
+    expect(list.stdout.trim().split('\n')).toHaveLength(21);
+    expect(list.stdout).toMatch(/^Framework profiles: .*vercel-ai/m);
     const show = cli(['rubric', 'show', 'permissions']);
     expect(show.stdout).toContain('Acceptance test: destructive tools require approval');
+    expect(show.stdout).toContain('Crosswalk: 12-factor-agents factor 7; OWASP agentic ASI02, ASI03, ASI09');
+    expect(cli(['rubric', 'show', 'command-safety']).stdout).toMatch(/where: shell-path/);
   });
 
   test('schema prints a JSON Schema generated from zod', () => {

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, writeFileSync, readdirSync, readFileSync, statSync }
 import { scan, walkList } from '../src/scan/scan.js';
 import { join } from 'node:path';
 import { evaluate } from '../src/index.js';
-import { fixture, run, table, tmp } from './helpers.js';
+import { extendedTable, fixture, run, table, tmp } from './helpers.js';
 
 // Full verdict tables of every fixture (STYLE.md convention 8). The engine runs for real.
 const ALL_ABSENT = {
@@ -161,6 +161,94 @@ describe('fixture verdict tables', () => {
   });
   test('go-post-edit-diagnostics: diagnostics after an edit and guardrail tests', async () => {
     await relationCase('go-post-edit-diagnostics');
+  });
+
+  // Apps on agent frameworks (issue 15): expected.json also holds the frameworks the app is built
+  // on and, per primitive that is not absent, where its evidence comes from (app or framework option);
+  // fixtures of the extended checks hold `extended`, their verdict table.
+  interface Expected { shape: string; verdicts: Record<string, string>; frameworks?: string[]; origins?: Record<string, string>; extended?: Record<string, string> }
+  const frameworkCase = async (name: string) => {
+    const r = await relationCase(name);
+    const want = expected(name) as Expected;
+    expect((r.frameworks ?? []).map((f) => f.id)).toEqual(want.frameworks ?? []);
+    if (want.origins) {
+      const got = Object.fromEntries(r.primitives.filter((p) => p.origin && p.group !== 'extended' && p.id in want.origins!).map((p) => [p.id, p.origin]));
+      expect(got).toEqual(want.origins);
+      // every framework evidence item names its framework and sits on its line
+      for (const p of r.primitives) for (const e of p.evidence) if (e.origin) expect(want.frameworks).toContain(e.origin.replace(/^framework:/, ''));
+    }
+    if (want.extended) expect(extendedTable(r)).toEqual(want.extended);
+    return r;
+  };
+  test('ts-vercel-ai-chat: a Next.js route on the Vercel AI SDK is a chat assistant, not an agent SDK', async () => {
+    const r = await frameworkCase('ts-vercel-ai-chat');
+    expect(r.context.flags).toContain('library'); // no entry point of its own, still an application
+    expect(r.harness.loops[0]).toMatchObject({ name: 'POST', file: 'app/api/chat/route.ts' });
+  });
+  test('ts-openai-agents-support: handoffs, guardrails and needsApproval on the OpenAI Agents SDK (JS)', async () => {
+    await frameworkCase('ts-openai-agents-support');
+  });
+  test('py-openai-agents-research: SQLiteSession, max_turns and an output guardrail (Python)', async () => {
+    const r = await frameworkCase('py-openai-agents-research');
+    expect(r.primitives.find((p) => p.id === 'session-persistence')!.rationale).toMatch(/an option the app passes to OpenAI Agents SDK/);
+  });
+  test('ts-claude-agent-sdk-reviewer: canUseTool, allowedTools, maxTurns and sub-agents on the Claude Agent SDK', async () => {
+    await frameworkCase('ts-claude-agent-sdk-reviewer');
+  });
+  test('py-langgraph-triage: a StateGraph with a durable checkpointer and interrupts is a workflow orchestrator', async () => {
+    await frameworkCase('py-langgraph-triage');
+  });
+
+  test('ts-mastra-orders: Mastra memory, requireApproval and maxSteps; layered memory partial', async () => {
+    const r = await frameworkCase('ts-mastra-orders');
+    // maxSteps is passed where the agent is called (src/cli.ts imports the agent, not Mastra)
+    expect(r.primitives.find((p) => p.id === 'token-budget')!.evidence[0]).toMatchObject({ file: 'src/cli.ts', origin: 'framework:mastra', relation: 'framework' });
+  });
+  test('py-pydantic-ai-analyst: UsageLimits make the budget present; tool_plain, requires_approval, output_validator', async () => {
+    await frameworkCase('py-pydantic-ai-analyst');
+  });
+  test('py-smolagents-data: a CodeAgent in a Docker executor with managed agents and max_steps', async () => {
+    await frameworkCase('py-smolagents-data');
+  });
+  test('py-google-adk-helpdesk: ADK sub_agents, require_confirmation, a database session service', async () => {
+    await frameworkCase('py-google-adk-helpdesk');
+  });
+  test('ts-langchain-mailer: createAgent with human-in-the-loop and summarization middleware', async () => {
+    await frameworkCase('ts-langchain-mailer');
+  });
+
+  // The extended checks (PRIMITIVES.md "Extended checks"): all present, all partial, in two languages
+  // each; absent is every check of ts-minimal-chat and py-minimal-agent (below).
+  test('ts-extended-present: the six extended checks where they act (shell path, model path, tool execution)', async () => {
+    const r = await frameworkCase('ts-extended-present');
+    expect(r.extended).toMatchObject({ score: 100, summary: { present: 6, partial: 0, absent: 0 }, findings: [] });
+    const cs = r.primitives.find((p) => p.id === 'command-safety')!;
+    expect(cs.evidence.find((e) => e.criterion === 'checks')).toMatchObject({ file: 'src/shell.ts', relation: 'shell-path' });
+    // the core score ignores the extended checks
+    expect(r.score).toBe(18); // tool-registry present, token-budget partial: (3 + 1.5) / 25 tier-weighted
+  });
+  test('py-extended-present: the Python twin, tools handed over as lambdas of a tool table', async () => {
+    const r = await frameworkCase('py-extended-present');
+    expect(r.primitives.find((p) => p.id === 'command-safety')!.evidence[0]).toMatchObject({ file: 'tern/shell.py', relation: 'shell-path' });
+  });
+  test('ts-extended-partial: each check partly there; a command validator off the shell path does not count', async () => {
+    const r = await frameworkCase('ts-extended-partial');
+    const cs = r.primitives.find((p) => p.id === 'command-safety')!;
+    expect(cs.criteria.checks!.met).toBe(false);
+    expect(cs.evidence.map((e) => e.file)).not.toContain('src/validate.ts');
+    expect(r.extended!.findings.map((f) => f.id)).toHaveLength(6);
+    // extended gaps never become core findings (gates, upgrade path)
+    expect(r.findings.map((f) => f.id)).not.toContain('command-safety');
+  });
+  test('py-extended-partial: a container sandbox alone, a worker cap, on-demand skills', async () => {
+    await frameworkCase('py-extended-partial');
+  });
+  test('ts-minimal-chat and py-minimal-agent: every extended check absent', async () => {
+    for (const name of ['ts-minimal-chat', 'py-minimal-agent']) {
+      const r = await run(name);
+      expect(Object.values(extendedTable(r)), name).toEqual(Array(6).fill('absent'));
+      expect(r.extended!.score, name).toBe(0);
+    }
   });
 
   test('every snippet of every fixture report is the text of its file at its line', async () => {

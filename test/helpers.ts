@@ -19,9 +19,14 @@ export function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** id -> verdict table of a report. */
+/** id -> verdict table of a report's 12 core primitives. */
 export function table(r: Report): Record<string, string> {
-  return Object.fromEntries(r.primitives.map((p) => [p.id, p.verdict]));
+  return Object.fromEntries(r.primitives.filter((p) => p.group !== 'extended').map((p) => [p.id, p.verdict]));
+}
+
+/** id -> verdict table of a report's extended checks. */
+export function extendedTable(r: Report): Record<string, string> {
+  return Object.fromEntries(r.primitives.filter((p) => p.group === 'extended').map((p) => [p.id, p.verdict]));
 }
 
 export function run(name: string): Promise<Report> {

@@ -16,6 +16,8 @@ import { cli, fixture, ROOT, tmp } from './helpers.js';
 const BIN = join(ROOT, 'bin', 'plumbline.js');
 const rubric = loadRubric().rubric;
 const RUBRIC_IDS = rubric.primitives.map((p) => p.id);
+/** Core primitives then extended checks, as the report lists them. */
+const ALL_IDS = [...RUBRIC_IDS, ...rubric.extended.map((p) => p.id)];
 
 /** The real built server (`node bin/plumbline.js mcp --root ...`) behind the SDK's own stdio client. */
 async function connect(roots: string[], cwd?: string): Promise<Client> {
@@ -98,7 +100,7 @@ describe('plumbline mcp (real server over stdio, SDK client)', () => {
     const report = ReportSchema.parse(r.structuredContent);
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')));
     expect(validate(r.structuredContent), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.primitives.map((p) => p.id)).toEqual(RUBRIC_IDS);
+    expect(report.primitives.map((p) => p.id)).toEqual(ALL_IDS);
     expect(report.target.name).toBe('ts-minimal-chat');
     expect(r.texts).toHaveLength(1);
     expect(r.text).toContain('ts-minimal-chat');
@@ -147,7 +149,7 @@ describe('plumbline mcp (real server over stdio, SDK client)', () => {
     expect(r.text).toContain('Acceptance test:');
     const bad = await call(client, 'explain_primitive', { id: 'no-such-primitive' });
     expect(bad.isError).toBe(true);
-    expect(bad.text).toBe(`plumbline: unknown primitive "no-such-primitive"; known: ${RUBRIC_IDS.join(', ')}`);
+    expect(bad.text).toBe(`plumbline: unknown primitive "no-such-primitive"; known: ${ALL_IDS.join(', ')}`);
     const missingArg = await call(client, 'explain_primitive', {});
     expect(missingArg.isError).toBe(true);
     // the server is still there

@@ -34,7 +34,11 @@ describe('SARIF', () => {
       const sarif = JSON.parse(r.stdout);
       expect(validate(sarif), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
       const run = sarif.runs[0];
-      expect(run.tool.driver.rules).toHaveLength(12);
+      // 12 primitives and the 6 extended checks, each its own rule, crosswalk ids as tags
+      expect(run.tool.driver.rules).toHaveLength(18);
+      expect(run.tool.driver.rules.filter((x: { properties: { tags: string[] } }) => x.properties.tags.includes('extended'))).toHaveLength(6);
+      expect(run.tool.driver.rules.find((x: { id: string }) => x.id === 'permissions').properties.tags).toEqual(expect.arrayContaining(['12-factor-agents/factor-07', 'owasp-agentic/ASI02']));
+      expect(run.tool.driver.rules.find((x: { id: string }) => x.id === 'layered-memory').properties.tags).toContain('owasp-agentic/ASI06');
       expect(run.tool.driver.rules.every((x: { properties: Record<string, string> }) => Number(x.properties['security-severity']) > 0)).toBe(true);
       for (const res of run.results) {
         expect(res.partialFingerprints['plumbline/v1']).toMatch(/^[0-9a-f]{20}$/);
@@ -221,5 +225,33 @@ describe('baselines', () => {
     const bad = cli(['evaluate', dir, '--baseline', base]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/baseline\.json: version/);
+  });
+});
+
+describe('frameworks, origins, extended checks and crosswalk in every format (issue 15)', () => {
+  it('names the framework, the origin of each verdict, the extended section and the crosswalk', () => {
+    const target = fixture('ts-vercel-ai-chat');
+    const text = cli(['evaluate', target, '-f', 'text']).stdout;
+    expect(text).toContain('Built on: Vercel AI SDK (app/api/chat/route.ts:7 streamText)');
+    expect(text).toMatch(/permissions .* from framework:vercel-ai/);
+    expect(text).toMatch(/Extended checks: \d+\/100 .*not part of the score above/);
+    expect(text).toContain('12-factor 7 · ASI02, ASI03, ASI09');
+    const md = cli(['evaluate', target, '-f', 'markdown']).stdout;
+    expect(md).toContain('Built on: Vercel AI SDK');
+    expect(md).toMatch(/\| `permissions` \|.*\| framework:vercel-ai \| 12-factor 7 · ASI02, ASI03, ASI09 \|/);
+    expect(md).toContain('## Extended checks');
+    const html = cli(['evaluate', target, '-f', 'html']).stdout;
+    expect(html).toContain('data-testid="frameworks"');
+    expect(html).toMatch(/<tr data-primitive="permissions">.*framework:vercel-ai/);
+    expect(html).toContain('<tr data-check="command-safety">');
+    const sarif = JSON.parse(cli(['evaluate', target, '-f', 'sarif']).stdout);
+    const run = sarif.runs[0];
+    expect(run.properties.frameworks).toEqual(['vercel-ai']);
+    expect(run.results.find((x: { ruleId: string }) => x.ruleId === 'permissions').properties.origin).toBe('framework:vercel-ai');
+    const ext = run.results.find((x: { ruleId: string }) => x.ruleId === 'command-safety');
+    expect(ext.properties.group).toBe('extended');
+    expect(run.tool.driver.rules[ext.ruleIndex].id).toBe('command-safety');
+    const { report } = json(['evaluate', target]);
+    expect(report!.primitives.find((p) => p.id === 'permissions')!.evidence[0]).toMatchObject({ origin: 'framework:vercel-ai', relation: 'framework' });
   });
 });

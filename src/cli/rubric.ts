@@ -15,6 +15,11 @@ export function runRubricList(opts: { rubric?: string; json?: boolean }): number
   }
   process.stdout.write(`${rubric.title} (${rubric.id}, ${path})\n`);
   for (const p of rubric.primitives) process.stdout.write(`  ${p.id.padEnd(22)} tier ${p.tier}  ${p.title}\n`);
+  if (rubric.extended.length) {
+    process.stdout.write('Extended checks (scored apart)\n');
+    for (const p of rubric.extended) process.stdout.write(`  ${p.id.padEnd(22)} tier ${p.tier}  ${p.title}\n`);
+  }
+  if (rubric.frameworks.length) process.stdout.write(`Framework profiles: ${rubric.frameworks.map((f) => `${f.id} (${f.title})`).join(', ')}\n`);
   return 0;
 }
 

@@ -30,7 +30,30 @@ const PER_PRIMITIVE = 12;
 function compileAll(rubric: Rubric): CompiledSignal[] {
   const out: CompiledSignal[] = [];
   for (const c of rubric.context) for (const s of c.signals) out.push(compileSignal('context', c.id, s));
-  for (const p of rubric.primitives) for (const c of p.criteria) for (const s of c.signals) out.push(compileSignal(p.id, c.id, s));
+  for (const p of [...rubric.primitives, ...rubric.extended]) for (const c of p.criteria) for (const s of c.signals) out.push(compileSignal(p.id, c.id, s));
+  return out;
+}
+
+/**
+ * The options of the active framework profiles as signals of the criteria they satisfy, each
+ * matched only in the app's files that import that framework; `origin` maps a signal to its
+ * framework id. The signal id reads `<framework>:<option>`.
+ */
+function frameworkHits(model: HarnessModel, files: AnalyzedFile[], origin: Map<CompiledSignal, string>): RawHit[] {
+  const out: RawHit[] = [];
+  for (const fw of model.frameworks) {
+    const sigs: CompiledSignal[] = [];
+    for (const o of fw.profile.options) {
+      const { satisfies: _s, flags: _f, ...signal } = o;
+      for (const flag of o.flags) sigs.push(compileSignal('flag', flag, { ...signal, id: `${fw.profile.id}:${o.id}` }));
+      for (const s of o.satisfies) {
+        const c = compileSignal(s.primitive, s.criterion, { ...signal, id: `${fw.profile.id}:${o.id}` });
+        origin.set(c, fw.profile.id);
+        sigs.push(c);
+      }
+    }
+    out.push(...matchSignals(sigs, files.filter((f) => fw.files.has(f.path))));
+  }
   return out;
 }
 
@@ -79,6 +102,7 @@ const RELATION_TEXT: Record<Relation, string> = {
   entry: 'reached from an entry point',
   'harness-test': 'testing code the harness uses',
   'loop-module': 'in a module of the agent loop',
+  'shell-path': 'on the path to shell execution',
 };
 
 /**
@@ -89,7 +113,9 @@ const RELATION_TEXT: Record<Relation, string> = {
  */
 export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel): DetectResult {
   const signals = compileAll(rubric);
-  const raw = matchSignals(signals, files);
+  const fwOrigin = new Map<CompiledSignal, string>();
+  const raw = [...matchSignals(signals, files), ...frameworkHits(model, files, fwOrigin)];
+  const fwTitle = new Map(model.frameworks.map((f) => [f.profile.id, f.profile.title]));
   const declNames = new Map<string, Set<string>>();
   const addName = (name: string, language: string) => (declNames.get(name) ?? declNames.set(name, new Set()).get(name)!).add(languageFamily(language));
   for (const h of raw) {
@@ -102,7 +128,8 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const hasLoop = model.loops.length > 0;
 
   const criterionOf = new Map<string, Criterion>();
-  for (const p of rubric.primitives) for (const c of p.criteria) criterionOf.set(`${p.id}\0${c.id}`, c);
+  const allPrimitives = [...rubric.primitives, ...rubric.extended];
+  for (const p of allPrimitives) for (const c of p.criteria) criterionOf.set(`${p.id}\0${c.id}`, c);
 
   /** Declarations (with the line) that place a hit: its enclosing declaration, or where a declared name is mentioned. */
   const anchorsOf = (h: RawHit): Array<[number, number]> => {
@@ -137,6 +164,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       case 'entry': return model.fromEntry.has(decl) || model.fromLoop.has(decl);
       case 'harness-test': return model.testsHarness(model.decls[decl]!.file);
       case 'loop-module': return model.loopModules.has(model.decls[decl]!.file);
+      case 'shell-path': return model.shellPath.has(decl);
     }
   };
   /** The first relation of `where` the hit satisfies, with the declaration that ties it. */
@@ -159,10 +187,14 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const isWired = !isSourceRole
       || (h.kind === 'decl' || h.kind === 'member' ? wired(h.file.path, h.value, h.kind) : namedUnion ? wired(h.file.path, namedUnion, 'decl') : true);
     const where = h.sig.owner === 'context' ? undefined : criterionOf.get(`${h.sig.owner}\0${h.sig.criterion}`)?.where;
-    let relation: Relation | null = null;
+    let relation: Relation | 'framework' | null = null;
     let anchor: number | undefined;
     let tied = true;
-    if (where) {
+    const fw = fwOrigin.get(h.sig);
+    if (fw) {
+      // an option the app passes to its framework acts where the framework runs the loop
+      relation = 'framework';
+    } else if (where) {
       if (hasLoop) {
         const tie = tieOf(h, where);
         tied = !!tie;
@@ -178,9 +210,14 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const ev: Evidence = {
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,
       snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
+      ...(fw ? { origin: `framework:${fw}` } : {}),
     };
     best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: specificity(h.sig, h.value) });
   }
+  // a line that holds a framework option is that option, not also the app's own mechanism for the same criterion
+  const fwLines = new Set<string>();
+  for (const { owner, ev } of best.values()) if (ev.origin) fwLines.add(`${owner}\0${ev.criterion}\0${ev.file}\0${ev.line}`);
+  for (const [key, { owner, ev }] of best) if (!ev.origin && fwLines.has(`${owner}\0${ev.criterion}\0${ev.file}\0${ev.line}`)) best.delete(key);
   const byOwner = new Map<string, Evidence[]>();
   const anchorOf = new Map<Evidence, number>();
   const kindOf = new Map<Evidence, FactKind>();
@@ -229,6 +266,8 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const flags = rubric.context.filter((c) => ctxCrit[c.id]!.met).map((c) => c.id as ContextFlag);
   // a repository with no application entry point (CLI bin, __main__, fn main, package main) is a library
   if (reach.apps.length === 0 && !flags.includes('library')) flags.push('library');
+  // framework options that say what the app is (a graph of steps: a workflow)
+  for (const h of raw) if (h.sig.owner === 'flag' && !flags.includes(h.sig.criterion as ContextFlag)) flags.push(h.sig.criterion as ContextFlag);
   // an agent harness runs a loop that calls the model and acts on its tool calls; a model call
   // with no loop (a library's one streamText) is not one. Without a model-call landmark, the
   // names of an LLM SDK plus the tool-call protocol stand in.
@@ -236,8 +275,8 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   if (isAgent && !flags.includes('agent-loop')) flags.push('agent-loop');
   if (isAgent && !flags.includes('llm')) flags.push('llm');
 
-  // ---- primitives ----
-  const detections: Detection[] = rubric.primitives.map((p) => {
+  // ---- primitives (core and extended) ----
+  const detections: Detection[] = allPrimitives.map((p) => {
     const evs = sortEvidence(byOwner.get(p.id) ?? [], p.criteria, kindOf, primaryDist, specOf);
     const crit = criteriaStrength(p.criteria, evs);
     const met = (conj: string[]) => conj.every((c) => crit[c]?.met);
@@ -259,7 +298,8 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       const parts = rule!.map((id) => {
         const c = descOf(id);
         const e = evs.find((x) => x.criterion === id && x.tied) ?? evs.find((x) => x.criterion === id);
-        return `${lower(c.description)}${e ? ` (${e.file}:${e.line}${e.relation ? `, ${RELATION_TEXT[e.relation as Relation]}` : ''})` : ''}`;
+        const rel = e?.origin ? `an option the app passes to ${fwTitle.get(e.origin.slice('framework:'.length)) ?? e.origin}` : e?.relation ? RELATION_TEXT[e.relation as Relation] : undefined;
+        return `${lower(c.description)}${e ? ` (${e.file}:${e.line}${rel ? `, ${rel}` : ''})` : ''}`;
       });
       const missing = verdict === 'partial' ? closestMissing(p.verdict.present, crit).map((id) => lower(descOf(id).description)) : [];
       rationale = `${verdict === 'present' ? 'Present' : 'Partial'}: ${parts.join('; and ')}.${missing.length ? ` Missing for present: ${missing.join('; ')}.` : ''}`;
@@ -277,13 +317,14 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       if (!rationale.endsWith('.')) rationale += '.';
     }
     const fixAt = verdict !== 'present' && isAgent && p.fixAt ? fixLocation(model, p.fixAt) : undefined;
-    return { id: p.id, verdict, confidence, criteria: crit, evidence: isAgent ? kept : [], rationale, ...(chain ? { chain } : {}), ...(fixAt ? { fixAt } : {}) };
+    const origin = verdict !== 'absent' && model.frameworks.length ? originOf(kept.filter((e) => rule!.includes(e.criterion))) : undefined;
+    return { id: p.id, verdict, confidence, criteria: crit, evidence: isAgent ? kept : [], rationale, ...(chain ? { chain } : {}), ...(fixAt ? { fixAt } : {}), ...(origin ? { origin } : {}) };
   });
 
   if (isAgent && detections.find((d) => d.id === 'agent-types' && d.verdict !== 'absent') && !flags.includes('multi-agent')) flags.push('multi-agent');
   flags.sort();
   const context: Context = {
-    shape: shapeOf(flags, isAgent),
+    shape: shapeOf(flags, isAgent, model.frameworks.length > 0),
     flags,
     evidence: Object.fromEntries(flags.map((f) => [f, trimEvidence(sortEvidence(ctxEv.filter((e) => e.criterion === f))).slice(0, 3).map((e, i) => ({ ...e, id: `context:${f}#${i + 1}` }))])),
     entryPoints: reach.entries,
@@ -416,10 +457,26 @@ function confidenceOf(
   return r >= 2 ? 'high' : 'medium';
 }
 
-function shapeOf(flags: ContextFlag[], isAgent: boolean): Shape {
+/**
+ * Where a primitive's evidence comes from: `app` (the app's own code), `framework:<id>` (only
+ * options the app passes to a framework) or `app+framework:<id>` (both).
+ */
+function originOf(evs: Evidence[]): string {
+  const fws = [...new Set(evs.filter((e) => e.origin).map((e) => e.origin!))].sort();
+  const app = evs.some((e) => !e.origin);
+  if (!fws.length) return 'app';
+  return app ? `app+${fws.join('+')}` : fws.join('+');
+}
+
+/**
+ * The product shape. An app that hands its loop to an agent framework is an application (chat
+ * assistant, coding agent, workflow orchestrator) even with no entry point of its own (a web
+ * route): importing an agent SDK never makes it one.
+ */
+function shapeOf(flags: ContextFlag[], isAgent: boolean, onFramework: boolean): Shape {
   const has = (f: ContextFlag) => flags.includes(f);
   if (!isAgent) return 'not-an-agent';
-  if (has('library')) return 'agent-sdk';
+  if (has('library') && !onFramework) return 'agent-sdk';
   if (has('coding-tools')) return 'coding-agent';
   if (has('workflow')) return 'workflow-orchestrator';
   return 'chat-assistant';

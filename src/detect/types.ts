@@ -22,8 +22,10 @@ export interface Evidence {
   wired: boolean;
   /** False when the criterion says where evidence must sit (`where`) and this item sits elsewhere. */
   tied: boolean;
-  /** The relation to the harness model that ties it (`tool-path`, `before-model`...), or null. */
+  /** The relation to the harness model that ties it (`tool-path`, `before-model`...), `framework` for a framework option, or null. */
   relation: string | null;
+  /** `framework:<id>` when the evidence is an option the app passes to an agent framework (issue 15); absent for the app's own code. */
+  origin?: string;
 }
 
 /** Confidence in a verdict: how far the evidence is from the rule's thresholds. */
@@ -43,6 +45,8 @@ export interface Detection {
   chain?: string;
   /** For partial/absent: where the fix belongs, from the landmarks ("where tools execute: f.ts:12"). */
   fixAt?: string;
+  /** With a framework in use: `app`, `framework:<id>` or `app+framework:<id>`, from the evidence of the satisfied rule. */
+  origin?: string;
 }
 
 /** Product shapes the issue asks plumbline to recognise. */

@@ -4,6 +4,7 @@ import type { LandmarkId, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
 import { languageFamily } from '../detect/wired.js';
 import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
+import type { ActiveFramework } from './frameworks.js';
 
 /**
  * Builds the harness model (issue 11) from the facts of every analysed file:
@@ -18,6 +19,9 @@ import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.
  *    execution, tool definitions), each placed in its enclosing declaration;
  * 4. the agent loop: declarations that reach a model call and tool execution in the fewest hops;
  * 5. the relation sets the rubric's criteria use (`where`).
+ * An app on an agent framework (issue 15, `frameworks`) hands its loop to the framework: each of
+ * its `run` calls is a model-call and a tool-exec site at once, so the declaration holding it is
+ * the loop, and the framework's tool helper calls are tool definitions.
  * Test code takes no part in the graph. Cost: linear in facts plus a bounded BFS.
  */
 const MAX_CANDIDATES = 4;
@@ -61,7 +65,23 @@ const GENERIC_METHODS = new Set([
 
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
 
-export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability): HarnessModel {
+/** Hops from a shell execution back to the harness code that leads to it (`shell-path`). */
+const SHELL_HOPS = 4;
+
+/**
+ * Builds the harness model. `frameworks` (src/model/frameworks.ts) take part only when the app
+ * has no agent loop of its own: an app that runs tools itself uses a framework's generate call
+ * as a plain model call, and its model then lists no framework.
+ */
+export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[] = []): HarnessModel {
+  const own = build(rubric, files, reach, []);
+  // a loop of its own reaches tool execution (or reads tool calls); a lone model call does not
+  if (!frameworks.length || own.loops.some((l) => l.toTools !== null)) return own;
+  const onFramework = build(rubric, files, reach, frameworks);
+  return onFramework.loops.length ? onFramework : own;
+}
+
+function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[]): HarnessModel {
   const decls: ModelDecl[] = [];
   const spansByFile = new Map<string, ModelDecl[]>();
   const moduleOf = new Map<string, number>();
@@ -170,8 +190,8 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   for (const d of decls) if (d.family === 'go' && d.kind === 'f' && d.name === 'init' && !d.test) edges[moduleOf.get(d.file)!]!.push({ to: d.id, line: d.start });
 
   // ---- landmarks ----
-  const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [] };
-  const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => l.signals.map((s) => compileSignal('landmark', id, s)));
+  const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [], 'shell-exec': [] };
+  const signals = Object.entries(rubric.landmarks).flatMap(([id, l]) => (l ? l.signals.map((s) => compileSignal('landmark', id, s)) : []));
   const productFiles = files.filter((f) => f.role === 'source' && fileByPath.has(f.path));
   for (const h of matchSignals(signals, productFiles)) {
     if (h.testRegion) continue;
@@ -190,6 +210,19 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
         const decl = enclosing(file, fact.l);
         if (decl >= 0 && decls[decl]!.kind !== 'module') sites['model-call'].push({ landmark: 'model-call', file, line: fact.l, value: fact.v, decl });
       }
+    }
+  }
+  // an app on a framework: its run call is where the model is called and tools execute
+  for (const fw of frameworks) {
+    for (const r of fw.run) {
+      const decl = enclosing(r.file, r.line);
+      if (decl < 0) continue;
+      sites['model-call'].push({ landmark: 'model-call', file: r.file, line: r.line, value: r.value, decl });
+      sites['tool-exec'].push({ landmark: 'tool-exec', file: r.file, line: r.line, value: r.value, decl });
+    }
+    for (const t of fw.toolDefs) {
+      const decl = enclosing(t.file, t.line);
+      if (decl >= 0) sites['tool-def'].push({ landmark: 'tool-def', file: t.file, line: t.line, value: t.value, decl });
     }
   }
   for (const list of Object.values(sites)) list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -315,6 +348,15 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
   const entryParent = new Map<number, number>();
   const fromEntry = new Set(forward(entries, 10, entryParent).keys());
 
+  // shell-path: harness code (reached from the loop, or tool code) that leads to a shell
+  // execution within SHELL_HOPS calls, and what that code calls (the checks it runs first)
+  const reachShell = distTo(new Set(sites['shell-exec'].map((x) => x.decl)), SHELL_HOPS);
+  // a tool table at a file's top level hands its tools over as lambdas: what that top level calls is tool code too
+  const tableCallees = new Set<number>();
+  for (const file of defFiles) { const mod = moduleOf.get(file); if (mod !== undefined) for (const e of edges[mod]!) tableCallees.add(e.to); }
+  const shellStarts = [...reachShell.keys()].filter((id) => fromLoop.has(id) || toolImpl.has(id) || tableCallees.has(id));
+  const shellPath = new Set(forward(shellStarts, 2).keys());
+
   const usedFiles = new Set<string>();
   for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (!decls[id]!.test && (decls[id]!.kind !== 'module' || fromLoop.has(id))) usedFiles.add(decls[id]!.file);
   const testDistances = new Map<string, number | undefined>();
@@ -349,12 +391,15 @@ export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachab
     loopModules.add(f);
     for (const t of importsOf.get(f) ?? []) loopModules.add(t);
   }
+  // on a framework, the loop is the framework's: the files that define tools with its tool
+  // helper hand them to that loop, however many imports away from the run call they sit
+  if (loops.length) for (const fw of frameworks) for (const t of fw.toolDefs) if (fileByPath.has(t.file)) loopModules.add(t.file);
   const callers = new Map<number, Array<[number, number]>>();
   edges.forEach((list, from) => list.forEach((e) => (callers.get(e.to) ?? callers.set(e.to, []).get(e.to)!).push([from, e.line])));
   const callersOf = (id: number) => callers.get(id) ?? [];
   const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
 
-  return { decls, edges, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
+  return { decls, edges, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { LandmarkId } from '../rubric/schema.js';
+import type { ActiveFramework } from './frameworks.js';
 
 /**
  * The harness model (issue 11; STYLE.md "model" stage): names, spans and edges, never syntax
@@ -62,6 +63,7 @@ export interface LoopInfo {
  * - `beforeModel`: declarations called from a model-path declaration before that line;
  * - `toolImpl`: tool implementations (reached from tool execution) and declarations in files
  *   that define tools;
+ * - `shellPath`: harness declarations that lead to a shell execution, and their callees;
  * - `fromEntry`: declarations reachable from entry points.
  */
 export interface HarnessModel {
@@ -81,6 +83,10 @@ export interface HarnessModel {
   hopLine: Map<number, number>;
   beforeModel: Set<number>;
   toolImpl: Set<number>;
+  /** Harness declarations on a call path to a shell execution, and what they call (relation `shell-path`). */
+  shellPath: Set<number>;
+  /** Agent frameworks the app is built on (their run calls are loop landmarks). */
+  frameworks: ActiveFramework[];
   fromEntry: Set<number>;
   /** BFS parents of `fromEntry`, for entry -> loop chains. */
   entryParent: Map<number, number>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Report } from './schema.js';
-import { skippedText } from './text.js';
+import { corePrimitives, crosswalkText, extendedChecks, frameworksText, skippedText } from './text.js';
 import { plural, rubricNote } from './labels.js';
 
 /** Path of the HTML report template. */
@@ -25,12 +25,14 @@ export async function renderHtml(r: Report, opts: { linkBase?: string } = {}): P
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   hb.registerHelper('link', (file: string, line: number) => `${encodeURI(base).replace(/#/g, '%23').replace(/\?/g, '%3F')}${file.split('/').map(encodeURIComponent).join('/')}#L${Number(line)}`);
-  const bars = r.primitives.map((p, i) => ({
+  hb.registerHelper('crosswalk', (c: Report['primitives'][number]['crosswalk']) => crosswalkText(c) || '-');
+  const core = corePrimitives(r);
+  const bars = core.map((p, i) => ({
     id: p.id, verdict: p.verdict, severity: p.severity, color: COLOR[p.verdict], width: WIDTH[p.verdict],
     y: 8 + i * 28, textY: 22 + i * 28, labelX: 210 + WIDTH[p.verdict]!,
   }));
   const tpl = hb.compile(readFileSync(HTML_TEMPLATE, 'utf8'), { strict: false });
-  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric), bars, chartHeight: 16 + r.primitives.length * 28, map: mapDiagram(r) });
+  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric), bars, chartHeight: 16 + core.length * 28, map: mapDiagram(r), core, extendedChecks: extendedChecks(r), builtOn: frameworksText(r) });
 }
 
 const BOX_W = 280;

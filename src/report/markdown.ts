@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Report } from './schema.js';
-import { skippedText } from './text.js';
+import { corePrimitives, crosswalkText, extendedChecks, frameworksText, skippedText } from './text.js';
 import { plural, rubricNote } from './labels.js';
 
 /** Path of the Markdown report template. */
@@ -21,7 +21,8 @@ export async function renderMarkdown(r: Report): Promise<string> {
   hb.registerHelper('reviewOf', (id: string) => r.judge?.reviews.find((v) => v.primitive === id));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('fixed', (n: unknown) => Number(n).toFixed(4));
+  hb.registerHelper('crosswalk', (c: Report['primitives'][number]['crosswalk']) => crosswalkText(c) || '-');
   hb.registerHelper('evidenceOf', (id: string) => r.primitives.find((p) => p.id === id)?.evidence.slice(0, 3) ?? []);
   const tpl = hb.compile(readFileSync(MARKDOWN_TEMPLATE, 'utf8'), { noEscape: true, strict: false });
-  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric) }).replace(/\n{3,}/g, '\n\n');
+  return tpl({ ...r, skipped: skippedText(r), scanned: plural(r.target.files, 'file'), rubricNote: rubricNote(r.rubric), core: corePrimitives(r), extendedChecks: extendedChecks(r), builtOn: frameworksText(r) }).replace(/\n{3,}/g, '\n\n');
 }

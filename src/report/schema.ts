@@ -21,7 +21,8 @@ export const EvidenceSchema = z.object({
   reachable: z.boolean(),
   wired: z.boolean(),
   tied: z.boolean().describe('false when the criterion says where evidence must sit and this item sits elsewhere'),
-  relation: z.string().nullable().describe('the relation to the harness model that ties it (tool-path, before-model, loop...)'),
+  relation: z.string().nullable().describe('the relation to the harness model that ties it (tool-path, before-model, loop...), or "framework" for a framework option'),
+  origin: z.string().optional().describe('"framework:<id>" when this is an option the app passes to an agent framework; absent for the app\'s own code'),
 });
 
 export const ConfidenceSchema = z.enum(['high', 'medium', 'low']);
@@ -37,6 +38,9 @@ export const PrimitiveResultSchema = z.object({
   rationale: z.string(),
   chain: z.string().optional().describe('call chain from the agent loop to the mechanism'),
   fixAt: z.string().optional().describe('where the fix belongs, from the harness model'),
+  origin: z.string().optional().describe('with a framework in use: "app", "framework:<id>" or "app+framework:<id>", where the evidence of the verdict comes from'),
+  group: z.enum(['core', 'extended']).optional().describe('"core" for the 12 primitives, "extended" for the extended checks (scored apart in `extended`)'),
+  crosswalk: z.object({ factors: z.array(z.number().int()), owasp: z.array(z.string()) }).optional().describe('12-factor-agents factors and OWASP agentic (ASI) ids'),
   criteria: z.record(z.string(), z.object({ strength: z.number(), min: z.number(), met: z.boolean() })),
   evidence: z.array(EvidenceSchema),
 });
@@ -132,6 +136,13 @@ export const ReportSchema = z.object({
     })
     .optional()
     .describe('in-source and config suppressions: how many applied, and the ones ignored (no reason, unknown primitive)'),
+  frameworks: z.array(z.object({ id: z.string(), title: z.string(), runs: z.array(MapPlaceSchema) })).optional()
+    .describe('agent frameworks the app is built on: it imports one and hands its loop to it (the run calls)'),
+  extended: z.object({
+    score: z.number().int().min(0).max(100).nullable(),
+    summary: z.object({ present: z.number().int(), partial: z.number().int(), absent: z.number().int() }),
+    findings: z.array(FindingSchema),
+  }).optional().describe('the extended checks (PRIMITIVES.md "Extended checks"): their own score, summary and gaps, apart from the core score and gates'),
   judge: JudgeSectionSchema.optional().describe('advisory LLM review (absent unless --judge ran); static and judge verdicts side by side'),
 });
 

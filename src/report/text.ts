@@ -14,6 +14,27 @@ export interface RenderOptions {
   linkBase?: string;
 }
 
+/** The 12 core primitives of a report (the extended checks carry `group: 'extended'`). */
+export function corePrimitives(r: Report): Report['primitives'] {
+  return r.primitives.filter((p) => p.group !== 'extended');
+}
+
+/** The extended checks of a report (PRIMITIVES.md "Extended checks"). */
+export function extendedChecks(r: Report): Report['primitives'] {
+  return r.primitives.filter((p) => p.group === 'extended');
+}
+
+/** A crosswalk as one short text: `12-factor 1, 4 · ASI02`, or '' when there is none. */
+export function crosswalkText(c: Report['primitives'][number]['crosswalk']): string {
+  if (!c) return '';
+  return [c.factors.length ? `12-factor ${c.factors.join(', ')}` : '', c.owasp.join(', ')].filter(Boolean).join(' · ');
+}
+
+/** "Vercel AI SDK (src/chat.ts:12 streamText)" per framework the app is built on, or ''. */
+export function frameworksText(r: Report): string {
+  return (r.frameworks ?? []).map((f) => `${f.title}${f.runs[0] ? ` (${f.runs[0].file}:${f.runs[0].line} ${f.runs[0].name})` : ''}`).join(', ');
+}
+
 const SEV_COLOR: Record<string, string> = { critical: '1;31', high: '31', medium: '33', low: '36' };
 const VERDICT_MARK: Record<string, string> = { present: '✔', partial: '◐', absent: '✘' };
 const VERDICT_COLOR: Record<string, string> = { present: '32', partial: '33', absent: '31' };
@@ -30,6 +51,7 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   const note = rubricNote(r.rubric);
   if (note) out.push(c('1;33', note));
   out.push(`Scanned ${plural(r.target.files, 'file')} (${Object.entries(r.target.languages).map(([k, v]) => `${k} ${v}`).join(', ')}); ${skippedText(r)}.`);
+  if (r.frameworks?.length) out.push(`Built on: ${frameworksText(r)}. Framework options count only where the app passes them.`);
   if (!r.applicable) {
     out.push('');
     out.push(c('1', 'Verdict: not an agent harness.'));
@@ -40,13 +62,26 @@ export function renderText(r: Report, opts: RenderOptions = {}): string {
   out.push(c('1', `Score: ${r.score}/100`) + `  (${r.summary.present} present, ${r.summary.partial} partial, ${r.summary.absent} absent)`);
   out.push('');
   out.push(c('1', 'Primitives'));
-  out.push(c('2', `  ${'verdict'.padEnd(9)} ${'primitive'.padEnd(20)} ${'confidence'.padEnd(10)} first evidence`));
-  for (const p of r.primitives) {
+  // the id column fits the longest id (core and extended)
+  const idWidth = Math.max(20, ...r.primitives.map((p) => p.id.length));
+  const header = (label: string) => out.push(c('2', `  ${'verdict'.padEnd(9)} ${label.padEnd(idWidth)} ${'confidence'.padEnd(10)} first evidence`));
+  const row = (p: Report['primitives'][number]) => {
     const ev = p.evidence[0];
     const jr = r.judge?.reviews.find((x) => x.primitive === p.id);
     const j = jr?.judgeVerdict ? `  judge: ${jr.judgeVerdict}${jr.agrees ? '' : c('1;33', ' ≠ disagrees')}${jr.applied ? ' (applied)' : ''}` : '';
-    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(20)} ${p.confidence.padEnd(10)} ${ev ? `${ev.file}:${ev.line}` : ''}${j}`.trimEnd());
+    const cw = crosswalkText(p.crosswalk);
+    out.push(`  ${c(VERDICT_COLOR[p.verdict]!, `${VERDICT_MARK[p.verdict]} ${p.verdict.padEnd(7)}`)} ${p.id.padEnd(idWidth)} ${p.confidence.padEnd(10)} ${ev ? `${ev.file}:${ev.line}` : ''}${p.origin ? `  from ${p.origin}` : ''}${cw ? c('2', `  [${cw}]`) : ''}${j}`.trimEnd());
     if (p.chain) out.push(`      ${c('2', p.chain)}`);
+  };
+  header('primitive');
+  corePrimitives(r).forEach(row);
+  const ext = extendedChecks(r);
+  if (ext.length && r.extended) {
+    out.push('');
+    out.push(c('1', `Extended checks: ${r.extended.score}/100`) + `  (${r.extended.summary.present} present, ${r.extended.summary.partial} partial, ${r.extended.summary.absent} absent; not part of the score above)`);
+    header('check');
+    ext.forEach(row);
+    if (r.extended.findings.length) out.push(`  gaps: ${r.extended.findings.map((f) => `${c(SEV_COLOR[f.severity]!, f.severity)} ${f.id}`).join(', ')} (plumbline rubric show <id> for the fix)`);
   }
   if (r.judge) out.push('', ...judgeText(r, c));
   out.push('');

@@ -2,12 +2,13 @@ import type { Primitive, Rubric } from './schema.js';
 import { UsageError } from '../util/errors.js';
 
 /**
- * Looks a primitive up by id.
+ * Looks a primitive or an extended check up by id.
  * @throws UsageError naming the known ids when there is no such primitive
  */
 export function findPrimitive(rubric: Rubric, id: string): Primitive {
-  const p = rubric.primitives.find((x) => x.id === id);
-  if (!p) throw new UsageError(`unknown primitive "${id}"; known: ${rubric.primitives.map((x) => x.id).join(', ')}`);
+  const all = [...rubric.primitives, ...rubric.extended];
+  const p = all.find((x) => x.id === id);
+  if (!p) throw new UsageError(`unknown primitive "${id}"; known: ${all.map((x) => x.id).join(', ')}`);
   return p;
 }
 
@@ -33,6 +34,7 @@ export function describePrimitive(p: Primitive): string {
     '',
     `Fix: ${p.fix}`,
     `Acceptance test: ${p.acceptance.name}: given ${p.acceptance.given}; then ${p.acceptance.then}.`,
+    ...(p.crosswalk ? [`Crosswalk: 12-factor-agents ${p.crosswalk.factors.length ? p.crosswalk.factors.map((n) => `factor ${n}`).join(', ') : '-'}; OWASP agentic ${p.crosswalk.owasp.join(', ') || '-'}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -67,7 +67,7 @@ const phraseList = z.array(z.string().min(1).refine((p) => {
  * value: lowercase, `_`, `-` and whitespace removed, so `ToolRegistry` and `tool_registry` both
  * read `toolregistry`); at least one of the two. `notWords` / `exclude` name look-alikes.
  */
-export const SignalSchema = z.strictObject({
+const SignalFields = {
   /** Stable id, unique within the primitive; shown in evidence. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case'),
   /** Fact kinds this signal matches. */
@@ -88,7 +88,9 @@ export const SignalSchema = z.strictObject({
   languages: z.array(LanguageSchema).optional(),
   /** Short human explanation, shown in `plumbline rubric show`. */
   note: z.string().optional(),
-}).refine((s) => s.words || s.pattern, { message: 'a signal needs words or a pattern' });
+};
+const needsMatcher = [(s: { words?: string[]; pattern?: string }) => !!(s.words || s.pattern), { message: 'a signal needs words or a pattern' }] as const;
+export const SignalSchema = z.strictObject(SignalFields).refine(...needsMatcher);
 export type Signal = z.infer<typeof SignalSchema>;
 
 /**
@@ -102,10 +104,12 @@ export type Signal = z.infer<typeof SignalSchema>;
  * - `entry`: in a declaration an entry point reaches;
  * - `loop-module`: in the file of an agent loop or a file it imports (types the loop uses);
  * - `harness-test`: in a test whose file imports (within three hops, or shares a Go package
- *   with) code the harness uses: a test of an engine nothing calls does not pin a guardrail.
+ *   with) code the harness uses: a test of an engine nothing calls does not pin a guardrail;
+ * - `shell-path`: in harness code on a call path to a shell execution (the `shell-exec`
+ *   landmark), or called from such code (a command check before `spawn`).
  * A declared name is related through the declarations that mention it.
  */
-export const RelationSchema = z.enum(['tool-path', 'model-path', 'before-model', 'loop', 'tool-impl', 'entry', 'loop-module', 'harness-test']);
+export const RelationSchema = z.enum(['tool-path', 'model-path', 'before-model', 'loop', 'tool-impl', 'entry', 'loop-module', 'harness-test', 'shell-path']);
 export type Relation = z.infer<typeof RelationSchema>;
 
 /** A criterion: a named group of signals; met when the summed evidence strength reaches `min`. */
@@ -129,6 +133,17 @@ export const ContextFlagSchema = z.enum([
   'llm', 'agent-loop', 'mutating-tools', 'coding-tools', 'multi-agent', 'long-running', 'library', 'workflow',
 ]);
 export type ContextFlag = z.infer<typeof ContextFlagSchema>;
+
+/**
+ * Where a primitive sits in two public catalogues (issue 15): the 12-factor-agents factors
+ * (humanlayer/12-factor-agents, numbered 1-12) and the OWASP Top 10 for Agentic Applications
+ * (2026, ids ASI01-ASI10). Only where one fits; reports show it and SARIF puts it in rule tags.
+ */
+export const CrosswalkSchema = z.strictObject({
+  factors: z.array(z.number().int().min(1).max(12)).default([]),
+  owasp: z.array(z.string().regex(/^ASI(0[1-9]|10)$/, 'OWASP agentic ids read ASI01-ASI10')).default([]),
+});
+export type Crosswalk = z.infer<typeof CrosswalkSchema>;
 
 /** Verdict rules in disjunctive normal form: any inner list whose criteria are all met. */
 const DnfSchema = z.array(z.array(z.string()).min(1));
@@ -156,11 +171,13 @@ export const PrimitiveSchema = z.strictObject({
   fix: z.string(),
   /** The test that would confirm the fix. */
   acceptance: z.strictObject({ name: z.string(), given: z.string(), then: z.string() }),
+  /** 12-factor-agents factors and OWASP agentic (ASI) ids this primitive answers, where one fits. */
+  crosswalk: CrosswalkSchema.optional(),
 });
 export type Primitive = z.infer<typeof PrimitiveSchema>;
 
-/** Landmark ids of the harness model. */
-export const LandmarkIdSchema = z.enum(['model-call', 'tool-call-read', 'tool-exec', 'tool-def']);
+/** Landmark ids of the harness model (`shell-exec` comes from rubrics/extended.yaml). */
+export const LandmarkIdSchema = z.enum(['model-call', 'tool-call-read', 'tool-exec', 'tool-def', 'shell-exec']);
 export type LandmarkId = z.infer<typeof LandmarkIdSchema>;
 
 /**
@@ -169,12 +186,18 @@ export type LandmarkId = z.infer<typeof LandmarkIdSchema>;
  * - tool-call-read: where the model's tool calls are read (tool_use, tool_calls, function calls);
  * - tool-exec: where a tool implementation is executed (registry lookup then call, a switch
  *   over tool names, execute/run/invoke on a tool object);
- * - tool-def: tool definitions.
+ * - tool-def: tool definitions;
+ * - shell-exec: where a shell command is executed (optional; the extended rubric adds it).
  */
-export const LandmarksSchema = z.strictObject(Object.fromEntries(LandmarkIdSchema.options.map((id) => [id, z.strictObject({
-  description: z.string(),
-  signals: z.array(SignalSchema).min(1),
-})])) as Record<LandmarkId, z.ZodObject<{ description: z.ZodString; signals: z.ZodArray<typeof SignalSchema> }>>);
+const LandmarkSchema = z.strictObject({ description: z.string(), signals: z.array(SignalSchema).min(1) });
+export type Landmark = z.infer<typeof LandmarkSchema>;
+export const LandmarksSchema = z.strictObject({
+  'model-call': LandmarkSchema,
+  'tool-call-read': LandmarkSchema,
+  'tool-exec': LandmarkSchema,
+  'tool-def': LandmarkSchema,
+  'shell-exec': LandmarkSchema.optional(),
+});
 
 export const PhaseSchema = z.strictObject({ id: z.string(), title: z.string(), goal: z.string() });
 export type Phase = z.infer<typeof PhaseSchema>;
@@ -201,20 +224,83 @@ export const RubricSchema = z
     /** Upgrade-path phases, in order. */
     phases: z.array(PhaseSchema).min(1),
     primitives: z.array(PrimitiveSchema).min(1),
+    /** The extended checks (rubrics/extended.yaml, loaded beside the core file): scored apart from the primitives. */
+    extended: z.array(PrimitiveSchema).default([]),
+    /** Framework profiles (rubrics/frameworks/*.yaml, loaded beside the core file). */
+    frameworks: z.array(z.lazy(() => FrameworkProfileSchema)).default([]),
   })
   .superRefine((r, ctx) => {
     const phaseIds = new Set(r.phases.map((p) => p.id));
     const seen = new Set<string>();
-    r.primitives.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['primitives', i, 'id'], message: `duplicate primitive id "${p.id}"` });
+    const all = [...r.primitives.map((p, i) => [p, 'primitives', i] as const), ...r.extended.map((p, i) => [p, 'extended', i] as const)];
+    all.forEach(([p, key, i]) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate primitive id "${p.id}"` });
       seen.add(p.id);
-      if (!phaseIds.has(p.phase)) ctx.addIssue({ code: 'custom', path: ['primitives', i, 'phase'], message: `unknown phase "${p.phase}"` });
+      if (!phaseIds.has(p.phase)) ctx.addIssue({ code: 'custom', path: [key, i, 'phase'], message: `unknown phase "${p.phase}"` });
       const crit = new Set(p.criteria.map((c) => c.id));
-      for (const key of ['present', 'partial'] as const) {
-        p.verdict[key].forEach((conj, j) => conj.forEach((c, k) => {
-          if (!crit.has(c)) ctx.addIssue({ code: 'custom', path: ['primitives', i, 'verdict', key, j, k], message: `unknown criterion "${c}"` });
+      for (const v of ['present', 'partial'] as const) {
+        p.verdict[v].forEach((conj, j) => conj.forEach((c, k) => {
+          if (!crit.has(c)) ctx.addIssue({ code: 'custom', path: [key, i, 'verdict', v, j, k], message: `unknown criterion "${c}"` });
         }));
       }
     });
   });
 export type Rubric = z.infer<typeof RubricSchema>;
+
+/**
+ * rubrics/extended.yaml: the six extended checks of PRIMITIVES.md ("Extended checks") in the
+ * primitive schema, plus landmarks they add to the harness model (`shell-exec`). Loaded beside
+ * the core rubric; phases refer to the core file's phases.
+ */
+export const ExtendedRubricSchema = z.strictObject({
+  version: z.literal(1),
+  id: z.string(),
+  title: z.string(),
+  landmarks: z.strictObject({ 'shell-exec': LandmarkSchema.optional() }).default({}),
+  primitives: z.array(PrimitiveSchema).min(1),
+});
+export type ExtendedRubric = z.infer<typeof ExtendedRubricSchema>;
+
+const kebab = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are kebab-case');
+
+/**
+ * A framework option: a signal matched in the app's own files that import the framework (an
+ * option it passes, a helper it calls), and the criteria of primitives it satisfies there.
+ */
+export const FrameworkOptionSchema = z.strictObject({
+  ...SignalFields,
+  /** Criteria this option satisfies: `primitive` is a core or extended id, `criterion` one of its criteria. */
+  satisfies: z.array(z.strictObject({ primitive: kebab, criterion: kebab })).default([]),
+  /** Context flags the option sets (a graph of steps makes the app a workflow). */
+  flags: z.array(z.lazy(() => ContextFlagSchema)).default([]),
+}).refine(...needsMatcher).refine((o) => o.satisfies.length > 0 || o.flags.length > 0, { message: 'an option satisfies a criterion or sets a flag' });
+export type FrameworkOption = z.infer<typeof FrameworkOptionSchema>;
+
+/**
+ * A framework profile (rubrics/frameworks/<id>.yaml, issue 15): how an application built on an
+ * agent framework shows the harness model's landmarks, and which criteria the options it passes
+ * satisfy. A profile is active for a repository only when (1) a source file imports one of
+ * `packages`, (2) that file calls a `run` signal (the app hands its loop to the framework) and
+ * (3) some importing file matches `requires` (e.g. it passes `tools`), and (4) the repository is
+ * not the framework itself (no manifest declares a package name matching `packages`).
+ */
+export const FrameworkProfileSchema = z.strictObject({
+  version: z.literal(1),
+  id: kebab,
+  title: z.string(),
+  /** Public documentation or source the names were read from. */
+  docs: z.array(z.string().url()).min(1),
+  languages: z.array(LanguageSchema).min(1),
+  /** Regexes over the normalized import specifier (lowercase, `-` and `_` removed) that name the framework. */
+  packages: z.array(regexString).min(1),
+  landmarks: z.strictObject({
+    /** The app's call into the framework's agent loop: a model call whose tool execution the framework does. */
+    run: z.array(SignalSchema).min(1),
+    /** The framework's tool definition helper. */
+    'tool-def': z.array(SignalSchema).optional(),
+  }),
+  /** Something an importing file must also hold for the profile to apply (e.g. a `tools` option). */
+  requires: z.array(SignalSchema).optional(),
+  options: z.array(FrameworkOptionSchema).default([]),
+});
+export type FrameworkProfile = z.infer<typeof FrameworkProfileSchema>;

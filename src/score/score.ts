@@ -50,12 +50,51 @@ export function overallScore(rubric: Rubric, detections: Detection[], applicable
   return den ? Math.round((100 * num) / den) : 0;
 }
 
-/** Builds the report body (everything but tool/target metadata). */
-export function score(rubric: Rubric, context: Context, detections: Detection[]): Pick<Report, 'applicable' | 'score' | 'summary' | 'primitives' | 'findings' | 'upgradePath' | 'acceptanceTests'> {
+/**
+ * Builds the report body (everything but tool/target metadata). `primitives` holds the 12 core
+ * primitives then the extended checks (`group: 'extended'`); `score`, `summary`, `findings`, the
+ * upgrade path and the acceptance tests are the core's alone. The extended checks get their own
+ * score, summary and findings in `extended` (never a gate, never in the upgrade path).
+ */
+export function score(rubric: Rubric, context: Context, detections: Detection[]): Pick<Report, 'applicable' | 'score' | 'summary' | 'primitives' | 'findings' | 'upgradePath' | 'acceptanceTests' | 'extended'> {
   const applicable = context.shape !== 'not-an-agent';
+  const core = results(rubric.primitives, 'core', context, detections, applicable);
+  const ext = results(rubric.extended, 'extended', context, detections, applicable);
+  const primitives = [...core.primitives, ...ext.primitives];
+  const findings = core.findings;
+  const upgradePath = rubric.phases
+    .map((ph) => ({ id: ph.id, title: ph.title, goal: ph.goal, findings: findings.filter((f) => f.phase === ph.id).map((f) => f.id) }))
+    .filter((ph) => ph.findings.length)
+    .map((ph, i) => ({ order: i + 1, ...ph }));
+  const acceptanceTests = findings.map((f) => {
+    const p = rubric.primitives.find((x) => x.id === f.id)!;
+    return { finding: f.id, ...p.acceptance };
+  });
+  const count = (list: PrimitiveResult[], v: string) => list.filter((p) => p.verdict === v).length;
+  const summaryOf = (list: PrimitiveResult[]) => ({ present: count(list, 'present'), partial: count(list, 'partial'), absent: count(list, 'absent') });
+  return {
+    applicable,
+    score: overallScore(rubric, detections, applicable),
+    summary: summaryOf(core.primitives),
+    primitives,
+    findings,
+    upgradePath,
+    acceptanceTests,
+    ...(rubric.extended.length ? {
+      extended: {
+        score: overallScore({ ...rubric, primitives: rubric.extended }, detections, applicable),
+        summary: summaryOf(ext.primitives),
+        findings: ext.findings,
+      },
+    } : {}),
+  };
+}
+
+/** Results and findings (sorted by severity) of one group of primitives. */
+function results(list: Primitive[], group: 'core' | 'extended', context: Context, detections: Detection[], applicable: boolean): { primitives: PrimitiveResult[]; findings: Finding[] } {
   const primitives: PrimitiveResult[] = [];
   const findings: Array<Finding & { order: number; tier: number }> = [];
-  rubric.primitives.forEach((p, order) => {
+  list.forEach((p, order) => {
     const d = detections.find((x) => x.id === p.id)!;
     let severity: Severity | null = null;
     if (applicable && d.verdict !== 'present') {
@@ -70,28 +109,12 @@ export function score(rubric: Rubric, context: Context, detections: Detection[])
     }
     primitives.push({
       id: p.id, title: p.title, tier: p.tier, verdict: d.verdict, confidence: d.confidence, severity,
-      rationale: d.rationale, ...(d.chain ? { chain: d.chain } : {}), ...(d.fixAt ? { fixAt: d.fixAt } : {}), criteria: d.criteria, evidence: d.evidence,
+      rationale: d.rationale, ...(d.chain ? { chain: d.chain } : {}), ...(d.fixAt ? { fixAt: d.fixAt } : {}), ...(d.origin ? { origin: d.origin } : {}),
+      group, ...(p.crosswalk ? { crosswalk: p.crosswalk } : {}), criteria: d.criteria, evidence: d.evidence,
     });
   });
   findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.tier - b.tier || a.order - b.order);
-  const upgradePath = rubric.phases
-    .map((ph) => ({ id: ph.id, title: ph.title, goal: ph.goal, findings: findings.filter((f) => f.phase === ph.id).map((f) => f.id) }))
-    .filter((ph) => ph.findings.length)
-    .map((ph, i) => ({ order: i + 1, ...ph }));
-  const acceptanceTests = findings.map((f) => {
-    const p = rubric.primitives.find((x) => x.id === f.id)!;
-    return { finding: f.id, ...p.acceptance };
-  });
-  const count = (v: string) => primitives.filter((p) => p.verdict === v).length;
-  return {
-    applicable,
-    score: overallScore(rubric, detections, applicable),
-    summary: { present: count('present'), partial: count('partial'), absent: count('absent') },
-    primitives,
-    findings: findings.map(({ order: _o, tier: _t, ...f }) => f),
-    upgradePath,
-    acceptanceTests,
-  };
+  return { primitives, findings: findings.map(({ order: _o, tier: _t, ...f }) => f) };
 }
 
 /**

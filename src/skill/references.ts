@@ -7,7 +7,7 @@ import { verdictRulesText } from '../judge/packet.js';
  * @returns file name (inside references/) -> Markdown text
  */
 export function renderSkillReferences(rubric: Rubric): Record<string, string> {
-  const gen = '<!-- Generated from rubrics/core.yaml by `npm run skill:refs`. Do not edit by hand. -->\n\n';
+  const gen = '<!-- Generated from rubrics/core.yaml and rubrics/extended.yaml by `npm run skill:refs`. Do not edit by hand. -->\n\n';
   const byPhase = (id: string) => rubric.primitives.filter((p) => p.phase === id);
 
   const primitives = [gen + `# The ${rubric.primitives.length} harness primitives\n`, `Rubric \`${rubric.id}\`: ${rubric.title}. Tier 1 matters most.\n`];
@@ -19,6 +19,13 @@ export function renderSkillReferences(rubric: Rubric): Record<string, string> {
     const sev = p.severity.rules.map((r) => `${r.severity} when ${r.when.join(' + ')} (${r.because})`).join('; ');
     primitives.push(`**Gap severity.** ${p.severity.base}${sev ? `; ${sev}` : ''}. A partial gap is one level lower.\n`);
     primitives.push(`**Fix.** ${p.fix.trim()}\n`, `**Acceptance test: ${p.acceptance.name}.** Given ${p.acceptance.given}; then ${p.acceptance.then}.\n`);
+    if (p.crosswalk && (p.crosswalk.factors.length || p.crosswalk.owasp.length)) primitives.push(`**Crosswalk.** 12-factor-agents: ${p.crosswalk.factors.map((n) => `factor ${n}`).join(', ') || '-'}; OWASP agentic: ${p.crosswalk.owasp.join(', ') || '-'}.\n`);
+  }
+  if (rubric.extended.length) {
+    primitives.push(`# The ${rubric.extended.length} extended checks\n`, 'Scored apart from the primitives (their own section and score); they never change the core score or a gate.\n');
+    for (const p of rubric.extended) {
+      primitives.push(`## \`${p.id}\`: ${p.title}\n`, `${p.what.trim()}\n`, `**Verdict rules.** ${verdictRulesText(p)}\n`, `**Fix.** ${p.fix.trim()}\n`);
+    }
   }
 
   const evaluation = [
