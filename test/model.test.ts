@@ -86,3 +86,13 @@ describe('harness model', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('call graph resolution', () => {
+  test('a call on a role-named receiver reaches the classes of that role, never the caller\'s own method', async () => {
+    // five classes define `step`: by name alone the call would be dropped (too many) or, worse,
+    // bound to Controller.step in the same file; `self.agent.step` means the ...Agent classes
+    const r = await run('py-role-dispatch');
+    expect(r.harness.loops[0]).toMatchObject({ name: 'Controller._step', file: 'agent/controller.py', line: 19 });
+    expect(r.harness.toolExecution.map((t) => `${t.name}@${t.file}:${t.line}`)).toContain('self.execute_tool@agent/controller.py:23');
+  });
+});

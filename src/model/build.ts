@@ -137,7 +137,8 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     const fam = all.filter((id) => decls[id]!.family === family);
     if (!fam.length) return [];
     const recv = parts.length > 1 ? parts[parts.length - 2]! : '';
-    const same = fam.filter((id) => decls[id]!.file === file);
+    // a call on another object (`self.agent.step`) is not a call of the caller's own method
+    const same = fam.filter((id) => decls[id]!.file === file && !(recv && !SELF.has(recv) && caller.container && decls[id]!.container === caller.container));
     if (recv && SELF.has(recv)) {
       // the caller's own class first; overrides in subclasses elsewhere join it while the name stays rare
       if (fam.length <= MAX_CANDIDATES) return fam;
@@ -148,6 +149,14 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     // a generic method name on another object (map.set, list.push, stream.write) is resolved
     // only within the file and the modules it imports, never by name across the repository
     if (recv && !SELF.has(recv) && GENERIC_METHODS.has(name)) return same.length ? same : fam.filter((id) => importsOf.get(file)?.has(decls[id]!.file));
+    // duck-typed dispatch on a named role (`self.agent.step`, `this.provider.complete`): the
+    // classes whose name ends with the receiver's name, the base and its subclasses (Agent,
+    // CodeActAgent, BrowsingAgent), while few; an over-approximation, like every by-name edge
+    const role = recv.replace(/^_+/, '').toLowerCase();
+    if (role.length >= 3 && !SELF.has(recv)) {
+      const typed = fam.filter((id) => decls[id]!.container?.toLowerCase().endsWith(role));
+      if (typed.length > 1 && typed.length <= 2 * MAX_CANDIDATES) return typed;
+    }
     const imported = importsOf.get(file);
     const dir = family === 'go' ? dirOf(file) : undefined;
     const near = fam.filter((id) => imported?.has(decls[id]!.file) || (dir !== undefined && dirOf(decls[id]!.file) === dir));
