@@ -162,6 +162,10 @@ describe('fixture verdict tables', () => {
   test('go-post-edit-diagnostics: diagnostics after an edit and guardrail tests', async () => {
     await relationCase('go-post-edit-diagnostics');
   });
+  test('py-role-dispatch: the controller that drives agents through self.agent.step is the loop', async () => {
+    const r = await relationCase('py-role-dispatch');
+    expect(r.harness.loops[0]!.name).toBe('Controller._step');
+  });
 
   // Apps on agent frameworks (issue 15): expected.json also holds the frameworks the app is built
   // on and, per primitive that is not absent, where its evidence comes from (app or framework option);

@@ -3,6 +3,7 @@ import type { Reachability } from '../detect/reachability.js';
 import type { LandmarkId, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
 import { languageFamily } from '../detect/wired.js';
+import { wordsOf } from '../rubric/words.js';
 import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
 import type { ActiveFramework } from './frameworks.js';
 
@@ -64,6 +65,21 @@ const GENERIC_METHODS = new Set([
 ]);
 
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
+
+/**
+ * The words of a receiver's name that name a role (`permissions` -> ['permission'],
+ * `_agent` -> ['agent'], `toolRunner` -> ['tool', 'runner']), singular; none when shorter than 3 letters.
+ */
+function roleWords(recv: string): string[] {
+  const words = wordsOf(recv).split(' ').filter((w) => /^[a-z]/.test(w)).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+  return words.join('').length >= 3 ? words : [];
+}
+
+/** True when every role word is a word of the class name (`permissionService` has `permission`). */
+function hasRole(container: string, role: string[]): boolean {
+  const words = wordsOf(container).split(' ');
+  return role.every((w) => words.includes(w));
+}
 
 /** Hops from a shell execution back to the harness code that leads to it (`shell-path`). */
 const SHELL_HOPS = 4;
@@ -152,10 +168,10 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     // duck-typed dispatch on a named role (`self.agent.step`, `this.provider.complete`): the
     // classes whose name ends with the receiver's name, the base and its subclasses (Agent,
     // CodeActAgent, BrowsingAgent), while few; an over-approximation, like every by-name edge
-    const role = recv.replace(/^_+/, '').toLowerCase();
-    if (role.length >= 3 && !SELF.has(recv)) {
-      const typed = fam.filter((id) => decls[id]!.container?.toLowerCase().endsWith(role));
-      if (typed.length > 1 && typed.length <= 2 * MAX_CANDIDATES) return typed;
+    const role = roleWords(recv);
+    if (role.length && !SELF.has(recv)) {
+      const typed = fam.filter((id) => { const c = decls[id]!.container; return c !== undefined && hasRole(c, role); });
+      if (typed.length && typed.length <= 2 * MAX_CANDIDATES) return typed;
     }
     const imported = importsOf.get(file);
     const dir = family === 'go' ? dirOf(file) : undefined;
