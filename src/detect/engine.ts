@@ -438,7 +438,7 @@ function specificity(sig: CompiledSignal, value: string): number {
 const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();
 
 /** How many leading evidence items prefer distinct files. */
-const DISTINCT_LEAD = 4;
+const DISTINCT_LEAD = 5;
 
 function confidenceOf(
   verdict: Detection['verdict'],
