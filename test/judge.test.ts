@@ -36,6 +36,19 @@ function opts(name: string, extra: Partial<JudgeOptions> = {}): JudgeOptions {
 const audit = () => readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('judge (anthropic) against a loopback Messages API', () => {
+  it('sends only the 12 core primitives; an extended check with evidence is marked as not sent, not as lacking evidence', async () => {
+    const report = await staticReport('ts-extended-present');
+    const extendedWithEvidence = report.primitives.filter((p) => p.group === 'extended' && p.evidence.length).map((p) => p.id);
+    expect(extendedWithEvidence.length).toBeGreaterThan(0);
+    const { report: judged } = await judge(report, rubric, opts('ts-extended-present'));
+    const core = new Set(rubric.rubric.primitives.map((p) => p.id));
+    expect(server.requests.length).toBeGreaterThan(0);
+    for (const q of server.requests) expect(core.has(primitiveOf(q))).toBe(true);
+    for (const id of extendedWithEvidence) {
+      expect(judged.judge!.reviews.find((r) => r.primitive === id)).toMatchObject({ status: 'skipped', note: 'extended check: the judge reviews the 12 core primitives only' });
+    }
+  });
+
   it('reviews every primitive with evidence, records usage, cost and an audit line per request; a re-run hits the cache and sends nothing', async () => {
     const report = await staticReport('ts-full-harness');
     const withEvidence = report.primitives.filter((p) => p.evidence.length).map((p) => p.id);

@@ -6,7 +6,7 @@ import { sha256 } from '../util/fs.js';
 import { buildPackets, type Packet, type PacketOptions } from './packet.js';
 import { JUDGE_INSTRUCTIONS } from './prompt.js';
 import { answerJsonSchema, WorksheetSchema, type Worksheet, type JudgeReview, type JudgeResults } from './schema.js';
-import { answeredReview, blankReview, emptyUsage, validateAnswer, type JudgeRun } from './run.js';
+import { answeredReview, blankReview, emptyUsage, noPacketNote, validateAnswer, type JudgeRun } from './run.js';
 
 /**
  * `--judge host` (issue 3): no API at all. The host agent running the skill (Claude Code, Codex)
@@ -88,7 +88,7 @@ export async function judgeRunOf(sheet: JudgeResults, from: { where: string; aga
   const reviews: JudgeReview[] = report.primitives.map((p) => {
     const packet = packets.find((x) => x.primitive === p.id);
     const item = byId.get(p.id);
-    if (!packet) return blankReview(p, 'skipped', report.applicable ? 'no evidence to review' : 'not an agent harness');
+    if (!packet) return blankReview(p, 'skipped', report.applicable ? noPacketNote(p) : 'not an agent harness');
     usage.redactions += packet.redactions;
     usage.withheldFiles += packet.withheld;
     if (!item?.review) return blankReview(p, 'skipped', 'the host agent left this item unreviewed', packet.suspicious);

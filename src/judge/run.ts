@@ -1,3 +1,4 @@
+import { EXTENDED_NOT_SENT } from '../report/labels.js';
 import type { Report } from '../report/schema.js';
 import type { Rubric } from '../rubric/schema.js';
 import { sha256 } from '../util/fs.js';
@@ -89,6 +90,14 @@ export function validateAnswer(raw: unknown, packet: Packet): { answer: JudgeAns
 }
 
 /** A review row for a primitive that got no valid answer. */
+/**
+ * Why a primitive has no packet: an extended check is never sent (the judge reviews the 12 core
+ * primitives of PRIMITIVES.md); a core primitive without evidence has nothing to review.
+ */
+export function noPacketNote(p: Report['primitives'][number]): string {
+  return p.group === 'extended' ? EXTENDED_NOT_SENT : 'no evidence to review';
+}
+
 export function blankReview(p: Report['primitives'][number], status: JudgeReview['status'], note: string, suspicious = false): JudgeReview {
   return { primitive: p.id, status, staticVerdict: p.verdict, judgeVerdict: null, agrees: null, confidence: null, rationale: null, citedEvidence: [], findingText: null, suspicious, applied: false, note };
 }
@@ -142,7 +151,7 @@ export async function runJudge(report: Report, opts: JudgeRunOptions): Promise<J
     for (const p of report.primitives) {
       const packet = packets.get(p.id);
       if (!packet) {
-        reviews.push(blankReview(p, 'skipped', 'no evidence to review'));
+        reviews.push(blankReview(p, 'skipped', noPacketNote(p)));
         continue;
       }
       const common = { primitive: p.id, redactions: packet.redactions, withheldFiles: packet.withheld };

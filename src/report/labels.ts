@@ -24,3 +24,6 @@ export function rubricNote(r: { id: string; custom?: { file: string; inTarget: b
   if (!r.custom) return '';
   return `Rubric: ${r.custom.file}${r.custom.inTarget ? ' from the audited repository' : ''} (id ${r.id}), not the bundled rubrics/core.yaml.`;
 }
+
+/** Judge review note of an extended check: never sent (the judge reviews the 12 core primitives, PRIMITIVES.md). */
+export const EXTENDED_NOT_SENT = 'extended check: the judge reviews the 12 core primitives only';

@@ -1,6 +1,6 @@
 import type { Report } from './schema.js';
 import type { JudgeUsage } from '../judge/schema.js';
-import { SKIP_LABEL, plural, rubricNote } from './labels.js';
+import { EXTENDED_NOT_SENT, SKIP_LABEL, plural, rubricNote } from './labels.js';
 
 /** Options shared by renderers. `color` adds ANSI colour (the CLI sets it only on a TTY). */
 export interface RenderOptions {
@@ -123,7 +123,7 @@ export function judgeText(r: Report, c: (code: string, s: string) => string): st
   }
   if (j.stopReason) out.push(`  stopped early: ${j.stopReason.message}`);
   for (const v of j.reviews) {
-    if (v.status === 'skipped' && v.note === 'no evidence to review') continue;
+    if (v.status === 'skipped' && (v.note === 'no evidence to review' || v.note === EXTENDED_NOT_SENT)) continue;
     const head = v.judgeVerdict ? `static ${v.staticVerdict} / judge ${v.judgeVerdict}${v.agrees ? '' : ' ≠'}` : v.status;
     out.push(`  ${v.primitive.padEnd(20)} ${head}${v.suspicious ? '  ⚠ evidence addresses an AI reviewer' : ''}${v.note ? `  (${v.note})` : ''}`);
     if (v.judgeVerdict && !v.agrees && v.rationale) out.push(`     ${v.rationale}`);
