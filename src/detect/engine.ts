@@ -383,7 +383,7 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || isCall(a) - isCall(b) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || isCall(a) - isCall(b) || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
