@@ -288,7 +288,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       else if ((rule = p.verdict.partial.find(met))) verdict = 'partial';
     }
     // the satisfied rule's criteria lead: they are why the verdict holds; other met criteria follow
-    const kept = verdict === 'absent' ? [] : trimEvidence([...evs.filter((e) => rule!.includes(e.criterion)), ...evs.filter((e) => !rule!.includes(e.criterion) && crit[e.criterion]?.met)]).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
+    const kept = verdict === 'absent' ? [] : trimEvidence([...evs.filter((e) => rule!.includes(e.criterion)), ...evs.filter((e) => !rule!.includes(e.criterion) && crit[e.criterion]?.met)], rule).map((e, i) => ({ ...e, id: `${p.id}#${i + 1}` }));
     const confidence = confidenceOf(verdict, rule, crit, isAgent);
     const descOf = (id: string) => p.criteria.find((c) => c.id === id)!;
     let rationale: string;
@@ -387,7 +387,7 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
-function trimEvidence(sorted: Evidence[]): Evidence[] {
+function trimEvidence(sorted: Evidence[], rule: string[] = []): Evidence[] {
   // per signal, the best PER_SIGNAL items, from different files where the signal has them
   const all = new Map<string, Evidence[]>();
   for (const e of sorted) {
@@ -412,6 +412,12 @@ function trimEvidence(sorted: Evidence[]): Evidence[] {
   const ordered = sorted.filter((e) => keep.has(e));
   const lead: Evidence[] = [];
   const files = new Set<string>();
+  // first the best item of each criterion of the satisfied rule (why the verdict holds), then
+  // the next items from files not shown yet
+  for (const c of rule) {
+    const e = ordered.find((x) => x.criterion === c && x.tied && !files.has(x.file));
+    if (e && lead.length < DISTINCT_LEAD) { lead.push(e); files.add(e.file); }
+  }
   for (const e of ordered) if (lead.length < DISTINCT_LEAD && e.tied && !files.has(e.file)) { lead.push(e); files.add(e.file); }
   const rest = ordered.filter((e) => !lead.includes(e));
   return [...lead, ...rest];
