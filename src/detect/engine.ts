@@ -371,8 +371,11 @@ const USE_KINDS = new Set<string>(['call', 'switch']);
 /**
  * Evidence in the order a reviewer reads it: tied items first (the mechanism where it acts),
  * then by the relation's rank in its criterion's `where` (the gate on the tool path before a
- * type in a tool module), then by distance from the primary loop, then by criterion, calls and
- * switches before declarations, then strength, then place.
+ * type in a tool module), then calls and switches (the mechanism at work) before declarations,
+ * then strength (a full-weight signal before a half-weight one), then by distance (to tool
+ * execution for tool-path items, to the model call for model-path ones, else from the primary
+ * loop), then by criterion, then by how specific the phrase match is, then place.
+ * `trimEvidence` then leads with one item per criterion of the satisfied rule.
  */
 function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<Evidence, FactKind> = new Map(), distOf: (e: Evidence) => number = () => 0, specOf: Map<Evidence, number> = new Map()): Evidence[] {
   const spec = (e: Evidence) => specOf.get(e) ?? 1;
@@ -383,7 +386,7 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || isCall(a) - isCall(b) || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || b.strength - a.strength || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || isCall(a) - isCall(b) || b.strength - a.strength || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */
