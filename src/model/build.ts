@@ -71,13 +71,21 @@ const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
  * `_agent` -> ['agent'], `toolRunner` -> ['tool', 'runner']), singular; none when shorter than 3 letters.
  */
 function roleWords(recv: string): string[] {
+  let known = ROLE_WORDS.get(recv);
+  if (!known) ROLE_WORDS.set(recv, (known = roleWordsOf(recv)));
+  return known;
+}
+const ROLE_WORDS = new Map<string, string[]>();
+const CLASS_WORDS = new Map<string, string[]>();
+function roleWordsOf(recv: string): string[] {
   const words = wordsOf(recv).split(' ').filter((w) => /^[a-z]/.test(w)).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
   return words.join('').length >= 3 ? words : [];
 }
 
 /** True when every role word is a word of the class name (`permissionService` has `permission`). */
 function hasRole(container: string, role: string[]): boolean {
-  const words = wordsOf(container).split(' ');
+  let words = CLASS_WORDS.get(container);
+  if (!words) CLASS_WORDS.set(container, (words = wordsOf(container).split(' ')));
   return role.every((w) => words.includes(w));
 }
 
