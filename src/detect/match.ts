@@ -78,49 +78,62 @@ function matchesValue(sig: CompiledSignal, norm: () => string, words: () => stri
 
 interface KindIndex {
   list: CompiledSignal[];
-  /** Any-signal prefilters: one alternation of every pattern, one of every phrase. */
+  /** Any-signal prefilter of the patterns: one alternation of every pattern. */
   anyPattern?: RegExp;
-  anyWords?: RegExp;
   /** value -> the signals whose value test it passes (role and language not checked yet). */
   memo: Map<string, CompiledSignal[]>;
-  /** Gates that reject most values before the alternations run (see `gateOf`). */
-  wordGate?: WordGate;
+  /** The signals whose phrases can match a value holding a word (see `PhraseIndex`). */
+  phrases?: PhraseIndex;
+  /** A gate that rejects most values before the pattern alternation runs (see `stemGateOf`). */
   stemGate?: RegExp | 'always';
 }
 
 /**
- * A necessary condition for a phrase alternation: every phrase has a literal word that must be
- * one of the value's words (`exact`), or begin one (`prefixes`, by length); `always` when some
- * phrase has no literal word.
+ * Signals by a necessary word of their phrases: every phrase has a literal word that must be one
+ * of the value's words (`exact`), or begin one (`prefixes`, by prefix length); a phrase without a
+ * literal word puts its signal in `always`. A value's words then name the few signals whose
+ * phrase regexes can match it, instead of one alternation of every phrase tried at every
+ * position of the value (that alternation was most of the model and detect stages' time).
  */
-interface WordGate {
-  exact: Set<string>;
-  prefixes: Map<number, Set<string>>;
-  always: boolean;
+interface PhraseIndex {
+  exact: Map<string, Set<CompiledSignal>>;
+  prefixes: Map<number, Map<string, Set<CompiledSignal>>>;
+  always: Set<CompiledSignal>;
 }
 
-function wordGateOf(phrases: string[]): WordGate {
-  const gate: WordGate = { exact: new Set(), prefixes: new Map(), always: false };
-  for (const phrase of phrases) {
-    const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
-    const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
-    if (!key) gate.always = true;
-    else if (key.endsWith('*')) {
-      const pre = key.slice(0, -1).toLowerCase();
-      if (!pre) gate.always = true;
-      else (gate.prefixes.get(pre.length) ?? gate.prefixes.set(pre.length, new Set()).get(pre.length)!).add(pre);
-    } else gate.exact.add(key.toLowerCase());
+function phraseIndexOf(signals: CompiledSignal[]): PhraseIndex | undefined {
+  const index: PhraseIndex = { exact: new Map(), prefixes: new Map(), always: new Set() };
+  let any = false;
+  const add = <K>(m: Map<K, Set<CompiledSignal>>, k: K, sig: CompiledSignal) => (m.get(k) ?? m.set(k, new Set()).get(k)!).add(sig);
+  for (const sig of signals) {
+    for (const phrase of sig.signal.words ?? []) {
+      any = true;
+      const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
+      const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
+      if (!key) index.always.add(sig);
+      else if (key.endsWith('*')) {
+        const pre = key.slice(0, -1).toLowerCase();
+        if (!pre) index.always.add(sig);
+        else add(index.prefixes.get(pre.length) ?? index.prefixes.set(pre.length, new Map()).get(pre.length)!, pre, sig);
+      } else add(index.exact, key.toLowerCase(), sig);
+    }
   }
-  return gate;
+  return any ? index : undefined;
 }
 
-function passesWordGate(gate: WordGate, words: string): boolean {
-  if (gate.always) return true;
+/** The signals whose phrases may match a value with these words (a superset of those that do). */
+function phraseSignals(index: PhraseIndex, words: string): Set<CompiledSignal> | undefined {
+  let out: Set<CompiledSignal> | undefined = index.always.size ? new Set(index.always) : undefined;
   for (const w of words.split(' ')) {
-    if (gate.exact.has(w)) return true;
-    for (const [len, set] of gate.prefixes) if (w.length >= len && set.has(w.slice(0, len))) return true;
+    const e = index.exact.get(w);
+    if (e) for (const sig of e) (out ??= new Set()).add(sig);
+    for (const [len, m] of index.prefixes) {
+      if (w.length < len) continue;
+      const p = m.get(w.slice(0, len));
+      if (p) for (const sig of p) (out ??= new Set()).add(sig);
+    }
   }
-  return false;
+  return out;
 }
 
 /** A necessary condition for a pattern alternation: the normalized value holds a stem of some pattern. */
@@ -178,11 +191,7 @@ export class SignalIndex {
         e.anyPattern = new RegExp(pats.map((p) => `(?:${p})`).join('|'));
         e.stemGate = stemGateOf(pats);
       }
-      const phrases = e.list.flatMap((s) => s.signal.words ?? []);
-      if (phrases.length) {
-        e.anyWords = phrasesRegex(phrases);
-        e.wordGate = wordGateOf(phrases);
-      }
+      e.phrases = phraseIndexOf(e.list);
     }
   }
 
@@ -201,11 +210,12 @@ export class SignalIndex {
     let w: string | undefined;
     const norm = () => (n ??= normalize(value));
     const words = () => (w ??= wordsOf(value));
-    const byWords = !!e.anyWords && passesWordGate(e.wordGate!, words()) && e.anyWords.test(words());
-    const byPattern = !byWords && !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
+    // the signals a phrase may match, then (when any pattern may match) every signal with a pattern
+    const byWords = e.phrases && phraseSignals(e.phrases, words());
+    const byPattern = !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
     if (!byWords && !byPattern) out = NONE;
     else {
-      out = e.list.filter((sig) => matchesValue(sig, norm, words));
+      out = e.list.filter((sig) => (byWords?.has(sig) || (byPattern && sig.re)) && matchesValue(sig, norm, words));
       if (!out.length) out = NONE;
     }
     // the key is copied: a fact value may be a slice of a whole file text
