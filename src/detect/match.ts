@@ -96,44 +96,73 @@ interface KindIndex {
  * position of the value (that alternation was most of the model and detect stages' time).
  */
 interface PhraseIndex {
-  exact: Map<string, Set<CompiledSignal>>;
-  prefixes: Map<number, Map<string, Set<CompiledSignal>>>;
-  always: Set<CompiledSignal>;
+  /** Positions in the kind's signal list, by necessary word / by prefix length and prefix. */
+  exact: Map<string, number[]>;
+  prefixes: Array<[number, Map<string, number[]>]>;
+  always: number[];
+  /** `stamp[i] === gen`: signal `i` may match the value being tested (no set per value). */
+  stamp: Int32Array;
+  gen: number;
 }
 
 function phraseIndexOf(signals: CompiledSignal[]): PhraseIndex | undefined {
-  const index: PhraseIndex = { exact: new Map(), prefixes: new Map(), always: new Set() };
+  const exact = new Map<string, number[]>();
+  const prefixes = new Map<number, Map<string, number[]>>();
+  const always: number[] = [];
   let any = false;
-  const add = <K>(m: Map<K, Set<CompiledSignal>>, k: K, sig: CompiledSignal) => (m.get(k) ?? m.set(k, new Set()).get(k)!).add(sig);
-  for (const sig of signals) {
+  const add = <K>(m: Map<K, number[]>, k: K, at: number) => {
+    const list = m.get(k) ?? m.set(k, []).get(k)!;
+    if (list[list.length - 1] !== at) list.push(at);
+  };
+  signals.forEach((sig, at) => {
     for (const phrase of sig.signal.words ?? []) {
       any = true;
       const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
       const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
-      if (!key) index.always.add(sig);
+      if (!key) always.push(at);
       else if (key.endsWith('*')) {
         const pre = key.slice(0, -1).toLowerCase();
-        if (!pre) index.always.add(sig);
-        else add(index.prefixes.get(pre.length) ?? index.prefixes.set(pre.length, new Map()).get(pre.length)!, pre, sig);
-      } else add(index.exact, key.toLowerCase(), sig);
+        if (!pre) always.push(at);
+        else add(prefixes.get(pre.length) ?? prefixes.set(pre.length, new Map()).get(pre.length)!, pre, at);
+      } else add(exact, key.toLowerCase(), at);
     }
-  }
-  return any ? index : undefined;
+  });
+  return any ? { exact, prefixes: [...prefixes], always, stamp: new Int32Array(signals.length), gen: 0 } : undefined;
 }
 
-/** The signals whose phrases may match a value with these words (a superset of those that do). */
-function phraseSignals(index: PhraseIndex, words: string): Set<CompiledSignal> | undefined {
-  let out: Set<CompiledSignal> | undefined = index.always.size ? new Set(index.always) : undefined;
-  for (const w of words.split(' ')) {
+/**
+ * Stamps the signals whose phrases may match a value with these words (a superset of those that
+ * do) with a new generation; false when there is none.
+ */
+function stampPhraseSignals(index: PhraseIndex, words: string): boolean {
+  const gen = ++index.gen;
+  const stamp = index.stamp;
+  let any = false;
+  for (const at of index.always) {
+    stamp[at] = gen;
+    any = true;
+  }
+  let from = 0;
+  while (from <= words.length) {
+    let to = words.indexOf(' ', from);
+    if (to < 0) to = words.length;
+    const w = words.slice(from, to);
+    from = to + 1;
     const e = index.exact.get(w);
-    if (e) for (const sig of e) (out ??= new Set()).add(sig);
+    if (e) {
+      for (const at of e) stamp[at] = gen;
+      any = true;
+    }
     for (const [len, m] of index.prefixes) {
       if (w.length < len) continue;
-      const p = m.get(w.slice(0, len));
-      if (p) for (const sig of p) (out ??= new Set()).add(sig);
+      const p = m.get(len === w.length ? w : w.slice(0, len));
+      if (p) {
+        for (const at of p) stamp[at] = gen;
+        any = true;
+      }
     }
   }
-  return out;
+  return any;
 }
 
 /** A necessary condition for a pattern alternation: the normalized value holds a stem of some pattern. */
@@ -210,12 +239,18 @@ export class SignalIndex {
     let w: string | undefined;
     const norm = () => (n ??= normalize(value));
     const words = () => (w ??= wordsOf(value));
-    // the signals a phrase may match, then (when any pattern may match) every signal with a pattern
-    const byWords = e.phrases && phraseSignals(e.phrases, words());
+    // the signals a phrase may match (stamped), then (when any pattern may match) every signal with a pattern
+    const ph = e.phrases;
+    const byWords = !!ph && stampPhraseSignals(ph, words());
     const byPattern = !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
     if (!byWords && !byPattern) out = NONE;
     else {
-      out = e.list.filter((sig) => (byWords?.has(sig) || (byPattern && sig.re)) && matchesValue(sig, norm, words));
+      const gen = ph?.gen ?? -1;
+      out = [];
+      for (let i = 0; i < e.list.length; i++) {
+        const sig = e.list[i]!;
+        if (((byWords && ph!.stamp[i] === gen) || (byPattern && sig.re)) && matchesValue(sig, norm, words)) out.push(sig);
+      }
       if (!out.length) out = NONE;
     }
     // the key is copied: a fact value may be a slice of a whole file text
