@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { extractTypeScript } from '../src/extract/typescript.js';
+import { extractTypeScript, scanTestFile } from '../src/extract/typescript.js';
 import { extractPython } from '../src/extract/python.js';
 import { extractRust } from '../src/extract/rust.js';
 import { extractGo } from '../src/extract/go.js';
@@ -55,6 +55,37 @@ describe('what the extract stage reads and keeps (issue 16)', () => {
     const r = extractTypeScript('t.test.ts', "import { x } from './x';\nit('denies rm -rf', () => { expect(x.run()).toBe(1); });", undefined, { titlesOnly: true });
     expect(r.facts.map((f) => `${f.k}:${f.v}:${f.l}`)).toEqual(['import:./x:1', 'call:it:2', 'test:denies rm -rf:2', 'call:expect.toBe:2', 'call:expect:2', 'call:x.run:2']);
     expect(r.decls).toEqual([]);
+  });
+
+  test('the lexical reading of a test file gives the titles and imports the titles-only parse gives', () => {
+    const text = [
+      "import type { A } from './a';",
+      "import def, { b as c } from \"./b\";",
+      "import './side-effect';",
+      "export * from './d';",
+      "export { e } from './e';",
+      'import M = require("m");',
+      '/* it("in a comment") */ // test("in a line comment")',
+      "const s = 'it(\"in a string\")';",
+      'const re = /it\\("in a regex"\\)/; const q = a / b / c;',
+      "const t = `it('in a template') ${it('inside a substitution')} and ${`nested ${describe('deeper')}`}`;",
+      "describe('outer', () => {",
+      "  it.each([1, 2])('case %s', async (n) => { const m = await import('./dyn'); const r = require('./req'); });",
+      "  test.only(`no substitution`, () => {});",
+      "  it('a' + 'b', () => {});",
+      "  it.skip('skipped', () => {});",
+      "  x.it('member', () => {});",
+      "  const v = {} as unknown as import('node:fs').Stats;",
+      "  let w: typeof import('./typed');",
+      "  import('./then').then((z) => z);",
+      "});",
+    ].join('\n');
+    const keep = (k: string) => k === 'test' || k === 'import';
+    const parsed = extractTypeScript('t.test.ts', text, keep, { titlesOnly: true });
+    const scanned = scanTestFile('t.test.ts', text, keep);
+    expect(scanned).toEqual(parsed);
+    expect(scanned.facts.filter((f) => f.k === 'test').map((f) => f.v)).toEqual(['inside a substitution', 'deeper', 'outer', 'case %s', 'no substitution']);
+    expect(scanned.imports).toEqual(['./a', './b', './side-effect', './d', './e', 'm', './dyn', './req', './then']);
   });
 });
 

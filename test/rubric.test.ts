@@ -12,6 +12,21 @@ const IDS = ['tool-registry', 'permissions', 'session-persistence', 'workflow-st
 describe('core rubric', () => {
   const { rubric } = loadRubric();
 
+  test('the build-time rubric (dist/rubrics.json) is the YAML rubric, and only while the hashes match', () => {
+    const fromYaml = loadRubric(undefined, { compiled: false });
+    const loaded = loadRubric();
+    expect(loaded.hash).toBe(fromYaml.hash);
+    expect(loaded.rubric).toStrictEqual(fromYaml.rubric);
+    // a copy of the rubric folder with one edit: read from its YAML, never from the compiled file
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-rubric-'));
+    cpSync(join(ROOT, 'rubrics'), dir, { recursive: true });
+    const core = join(dir, 'core.yaml');
+    writeFileSync(core, readFileSync(core, 'utf8').replace(/^(\s*title: ).*$/m, '$1Edited title'));
+    const edited = loadRubric(core);
+    expect(edited.hash).not.toBe(loaded.hash);
+    expect(JSON.stringify(edited.rubric)).toContain('Edited title');
+  });
+
   test('holds exactly the 12 PRIMITIVES.md ids, in order, with tiers 1/2/3', () => {
     expect(rubric.primitives.map((p) => p.id)).toEqual(IDS);
     expect(rubric.primitives.map((p) => p.tier)).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3]);

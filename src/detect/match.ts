@@ -78,49 +78,91 @@ function matchesValue(sig: CompiledSignal, norm: () => string, words: () => stri
 
 interface KindIndex {
   list: CompiledSignal[];
-  /** Any-signal prefilters: one alternation of every pattern, one of every phrase. */
+  /** Any-signal prefilter of the patterns: one alternation of every pattern. */
   anyPattern?: RegExp;
-  anyWords?: RegExp;
   /** value -> the signals whose value test it passes (role and language not checked yet). */
   memo: Map<string, CompiledSignal[]>;
-  /** Gates that reject most values before the alternations run (see `gateOf`). */
-  wordGate?: WordGate;
+  /** The signals whose phrases can match a value holding a word (see `PhraseIndex`). */
+  phrases?: PhraseIndex;
+  /** A gate that rejects most values before the pattern alternation runs (see `stemGateOf`). */
   stemGate?: RegExp | 'always';
 }
 
 /**
- * A necessary condition for a phrase alternation: every phrase has a literal word that must be
- * one of the value's words (`exact`), or begin one (`prefixes`, by length); `always` when some
- * phrase has no literal word.
+ * Signals by a necessary word of their phrases: every phrase has a literal word that must be one
+ * of the value's words (`exact`), or begin one (`prefixes`, by prefix length); a phrase without a
+ * literal word puts its signal in `always`. A value's words then name the few signals whose
+ * phrase regexes can match it, instead of one alternation of every phrase tried at every
+ * position of the value (that alternation was most of the model and detect stages' time).
  */
-interface WordGate {
-  exact: Set<string>;
-  prefixes: Map<number, Set<string>>;
-  always: boolean;
+interface PhraseIndex {
+  /** Positions in the kind's signal list, by necessary word / by prefix length and prefix. */
+  exact: Map<string, number[]>;
+  prefixes: Array<[number, Map<string, number[]>]>;
+  always: number[];
+  /** `stamp[i] === gen`: signal `i` may match the value being tested (no set per value). */
+  stamp: Int32Array;
+  gen: number;
 }
 
-function wordGateOf(phrases: string[]): WordGate {
-  const gate: WordGate = { exact: new Set(), prefixes: new Map(), always: false };
-  for (const phrase of phrases) {
-    const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
-    const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
-    if (!key) gate.always = true;
-    else if (key.endsWith('*')) {
-      const pre = key.slice(0, -1).toLowerCase();
-      if (!pre) gate.always = true;
-      else (gate.prefixes.get(pre.length) ?? gate.prefixes.set(pre.length, new Set()).get(pre.length)!).add(pre);
-    } else gate.exact.add(key.toLowerCase());
-  }
-  return gate;
+function phraseIndexOf(signals: CompiledSignal[]): PhraseIndex | undefined {
+  const exact = new Map<string, number[]>();
+  const prefixes = new Map<number, Map<string, number[]>>();
+  const always: number[] = [];
+  let any = false;
+  const add = <K>(m: Map<K, number[]>, k: K, at: number) => {
+    const list = m.get(k) ?? m.set(k, []).get(k)!;
+    if (list[list.length - 1] !== at) list.push(at);
+  };
+  signals.forEach((sig, at) => {
+    for (const phrase of sig.signal.words ?? []) {
+      any = true;
+      const literal = phrase.trim().split(/\s+/).filter((t) => t !== '^' && t !== '$' && t !== '?' && t !== '.' && t !== '*');
+      const key = literal.sort((a, b) => b.replace('*', '').length - a.replace('*', '').length)[0];
+      if (!key) always.push(at);
+      else if (key.endsWith('*')) {
+        const pre = key.slice(0, -1).toLowerCase();
+        if (!pre) always.push(at);
+        else add(prefixes.get(pre.length) ?? prefixes.set(pre.length, new Map()).get(pre.length)!, pre, at);
+      } else add(exact, key.toLowerCase(), at);
+    }
+  });
+  return any ? { exact, prefixes: [...prefixes], always, stamp: new Int32Array(signals.length), gen: 0 } : undefined;
 }
 
-function passesWordGate(gate: WordGate, words: string): boolean {
-  if (gate.always) return true;
-  for (const w of words.split(' ')) {
-    if (gate.exact.has(w)) return true;
-    for (const [len, set] of gate.prefixes) if (w.length >= len && set.has(w.slice(0, len))) return true;
+/**
+ * Stamps the signals whose phrases may match a value with these words (a superset of those that
+ * do) with a new generation; false when there is none.
+ */
+function stampPhraseSignals(index: PhraseIndex, words: string): boolean {
+  const gen = ++index.gen;
+  const stamp = index.stamp;
+  let any = false;
+  for (const at of index.always) {
+    stamp[at] = gen;
+    any = true;
   }
-  return false;
+  let from = 0;
+  while (from <= words.length) {
+    let to = words.indexOf(' ', from);
+    if (to < 0) to = words.length;
+    const w = words.slice(from, to);
+    from = to + 1;
+    const e = index.exact.get(w);
+    if (e) {
+      for (const at of e) stamp[at] = gen;
+      any = true;
+    }
+    for (const [len, m] of index.prefixes) {
+      if (w.length < len) continue;
+      const p = m.get(len === w.length ? w : w.slice(0, len));
+      if (p) {
+        for (const at of p) stamp[at] = gen;
+        any = true;
+      }
+    }
+  }
+  return any;
 }
 
 /** A necessary condition for a pattern alternation: the normalized value holds a stem of some pattern. */
@@ -178,11 +220,7 @@ export class SignalIndex {
         e.anyPattern = new RegExp(pats.map((p) => `(?:${p})`).join('|'));
         e.stemGate = stemGateOf(pats);
       }
-      const phrases = e.list.flatMap((s) => s.signal.words ?? []);
-      if (phrases.length) {
-        e.anyWords = phrasesRegex(phrases);
-        e.wordGate = wordGateOf(phrases);
-      }
+      e.phrases = phraseIndexOf(e.list);
     }
   }
 
@@ -201,11 +239,18 @@ export class SignalIndex {
     let w: string | undefined;
     const norm = () => (n ??= normalize(value));
     const words = () => (w ??= wordsOf(value));
-    const byWords = !!e.anyWords && passesWordGate(e.wordGate!, words()) && e.anyWords.test(words());
-    const byPattern = !byWords && !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
+    // the signals a phrase may match (stamped), then (when any pattern may match) every signal with a pattern
+    const ph = e.phrases;
+    const byWords = !!ph && stampPhraseSignals(ph, words());
+    const byPattern = !!e.anyPattern && (e.stemGate === 'always' || e.stemGate!.test(norm())) && e.anyPattern.test(norm());
     if (!byWords && !byPattern) out = NONE;
     else {
-      out = e.list.filter((sig) => matchesValue(sig, norm, words));
+      const gen = ph?.gen ?? -1;
+      out = [];
+      for (let i = 0; i < e.list.length; i++) {
+        const sig = e.list[i]!;
+        if (((byWords && ph!.stamp[i] === gen) || (byPattern && sig.re)) && matchesValue(sig, norm, words)) out.push(sig);
+      }
       if (!out.length) out = NONE;
     }
     // the key is copied: a fact value may be a slice of a whole file text

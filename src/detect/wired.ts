@@ -128,6 +128,13 @@ export function computeWiredNames(
   // or sits in the same directory (Go packages, Rust sibling modules). Computed on demand, only
   // for files whose members are used by their siblings alone.
   const byPath = new Map(files.map((f) => [f.path, f]));
+  // source files by folder, for the siblings of a file
+  const sourceIn = new Map<string, string[]>();
+  for (const f of files) {
+    if (f.role !== 'source') continue;
+    const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1);
+    (sourceIn.get(dir) ?? sourceIn.set(dir, []).get(dir)!).push(f.path);
+  }
   const fileUsed = new Map<string, boolean>();
   const isFileUsed = (file: string): boolean => {
     let v = fileUsed.get(file);
@@ -136,7 +143,7 @@ export function computeWiredNames(
     const decls = new Set((own?.facts.facts ?? []).filter((x) => x.k === 'decl' && !x.t).map((x) => x.v));
     const dir = file.slice(0, file.lastIndexOf('/') + 1);
     const users = new Set(importers.get(file) ?? []);
-    for (const f of files) if (f.path !== file && f.role === 'source' && f.path.startsWith(dir) && !f.path.slice(dir.length).includes('/')) users.add(f.path);
+    for (const p of sourceIn.get(dir) ?? []) if (p !== file) users.add(p);
     v = false;
     for (const u of users) {
       const raw = byPath.get(u)?.text;

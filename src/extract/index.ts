@@ -16,7 +16,7 @@ import { setCompilerCodeCache } from './ts-compiler.js';
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
 
 /** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 19;
+export const EXTRACTOR_VERSION = 20;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
@@ -195,6 +195,8 @@ async function extractOne(
       if (!relevant) return scanTypeScriptImports(text);
       // nothing would read its facts: the compiler is not even loaded for a handful of such files
       if (!jsSource && !test && f.role !== 'source' && plan.filter && !plan.filter.takesCode(f.role)) return scanTypeScriptImports(text);
+      // a test file of which only titles and imports count (and no call fact is kept): read lexically
+      if (test && keep && plan.testPrefilter?.titlesOnly) return (await loadTs()).scanTestFile(f.path, text, keep);
       return (await loadTs()).extractTypeScript(f.path, text, keep, { titlesOnly: test && !!plan.testPrefilter?.titlesOnly });
     case 'python':
     case 'rust':

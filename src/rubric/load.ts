@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { ExtendedRubricSchema, FrameworkProfileSchema, RubricSchema, type FrameworkProfile, type Rubric } from './schema.js';
 import { RubricError, formatZodIssues } from '../util/errors.js';
@@ -17,17 +18,32 @@ export interface LoadedRubric {
   hash: string;
 }
 
-function readYaml(path: string): { text: string; data: unknown } {
-  let text: string;
+/**
+ * The bundled rubric, parsed and validated at build time (`scripts/compile-rubrics.mjs` writes
+ * `dist/rubrics.json`: `{ hash, rubric }`). Loading it instead of the YAML files saves the YAML
+ * parse and the schema validation (~0.2 s of every cold run); it is used only while its hash is
+ * the hash of the rubric files on disk, so an edited rubric is read from its YAML again.
+ */
+export const COMPILED_RUBRIC_PATH = fileURLToPath(new URL('../../dist/rubrics.json', import.meta.url));
+
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new RubricError(`cannot read rubric ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+}
+
+/** The yaml package, loaded only when a rubric is read from YAML. */
+let yaml: typeof import('yaml') | undefined;
+
+function readYaml(path: string, known?: string): { text: string; data: unknown } {
+  const text = known ?? readText(path);
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
   try {
-    return { text, data: parse(text) };
+    return { text, data: yaml.parse(text) };
   } catch (err) {
-    if (err instanceof YAMLParseError) {
+    if (err instanceof yaml.YAMLParseError) {
       const line = err.linePos?.[0]?.line;
       throw new RubricError(`${path}${line ? `:${line}` : ''}: invalid YAML: ${err.message.split('\n')[0]}`);
     }
@@ -49,15 +65,19 @@ function validate<S extends z.ZodType>(schema: S, path: string, data: unknown): 
  * @throws RubricError with one line per problem, naming the file and the path inside it; also
  *   when a framework option names an unknown primitive or criterion
  */
-export function loadRubric(path: string = CORE_RUBRIC_PATH): LoadedRubric {
+export function loadRubric(path: string = CORE_RUBRIC_PATH, opts: { compiled?: boolean } = {}): LoadedRubric {
   const files = rubricFiles(path);
-  const texts: string[] = [];
-  const core = readYaml(path);
-  texts.push(core.text);
+  const texts = files.map(readText);
+  const hash = sha256(texts.join('\0'));
+  if (path === CORE_RUBRIC_PATH && opts.compiled !== false) {
+    const compiled = readCompiled(hash);
+    if (compiled) return { rubric: compiled, path, hash };
+  }
+  const core = readYaml(path, texts[0]);
   const rubric: Rubric = validate(RubricSchema, path, core.data);
-  for (const file of files.slice(1)) {
-    const { text, data } = readYaml(file);
-    texts.push(text);
+  for (const [i, file] of files.entries()) {
+    if (i === 0) continue;
+    const { data } = readYaml(file, texts[i]);
     if (file.endsWith('extended.yaml') && dirname(file) === dirname(path)) {
       const ext = validate(ExtendedRubricSchema, file, data);
       // merged, then validated again as one rubric: unique ids, known phases and criteria
@@ -69,7 +89,17 @@ export function loadRubric(path: string = CORE_RUBRIC_PATH): LoadedRubric {
     }
   }
   checkFrameworks(rubric, files);
-  return { rubric, path, hash: sha256(texts.join('\0')) };
+  return { rubric, path, hash };
+}
+
+/** The build-time rubric when it was compiled from rubric files with this hash; undefined otherwise (or unreadable). */
+function readCompiled(hash: string): Rubric | undefined {
+  try {
+    const c = JSON.parse(readFileSync(COMPILED_RUBRIC_PATH, 'utf8')) as { hash?: string; rubric?: Rubric };
+    return c.hash === hash ? c.rubric : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every option of every profile must name a known primitive (core or extended) and one of its criteria; profile ids are unique. */

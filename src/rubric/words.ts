@@ -18,9 +18,12 @@ const CAMEL = /([a-z0-9])([A-Z])/g;
 const SEPARATOR = /(?:::|[./\\])/g;
 const NON_WORD = /[^A-Za-z0-9.]+/g;
 const SPACES = /\s+/g;
+const ONE_LOWER_WORD = /^[a-z0-9]+$/;
 
 /** Splits a value into its words, lowercased, joined by single spaces (see the module doc). */
 export function wordsOf(value: string): string {
+  // one lowercase word (`push`, `log2`): nothing to split
+  if (ONE_LOWER_WORD.test(value)) return value;
   return value
     .replace(SEPARATOR, ' . ')
     .replace(ACRONYM, '$1 $2')
