@@ -57,17 +57,37 @@ function frameworkHits(model: HarnessModel, files: AnalyzedFile[], origin: Map<C
   return out;
 }
 
-/** Reads line `line` (1-based) of a text, or undefined. */
-function lineText(text: string | undefined, line: number): string | undefined {
-  if (text === undefined) return undefined;
-  let start = 0;
-  for (let i = 1; i < line; i++) {
-    const n = text.indexOf('\n', start);
-    if (n < 0) return undefined;
-    start = n + 1;
+/** The lines hits point at, by file: line (1-based) -> text; a line past the end is absent. */
+type HitLines = Map<AnalyzedFile, Map<number, string>>;
+
+/**
+ * Reads the lines the hits point at: each file that has a hit is read once, in one pass over
+ * its text (the hits come in signal order, which would read a file again for every signal), and
+ * only those lines are kept. A line number below 1 reads the first line.
+ */
+function hitLines(raw: RawHit[]): HitLines {
+  const want = new Map<AnalyzedFile, Set<number>>();
+  for (const h of raw) if (h.kind !== 'path') (want.get(h.file) ?? want.set(h.file, new Set()).get(h.file)!).add(h.line);
+  const out: HitLines = new Map();
+  for (const [file, lines] of want) {
+    const got = new Map<number, string>();
+    out.set(file, got);
+    const text = file.text;
+    if (text === undefined) continue;
+    let line = 1;
+    let start = 0;
+    for (const target of [...lines].sort((a, b) => a - b)) {
+      while (line < target && start >= 0) {
+        const n = text.indexOf('\n', start);
+        start = n < 0 ? -1 : n + 1;
+        line++;
+      }
+      if (start < 0) break;
+      const end = text.indexOf('\n', start);
+      got.set(target, text.slice(start, end < 0 ? undefined : end));
+    }
   }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end);
+  return out;
 }
 
 /**
@@ -75,9 +95,9 @@ function lineText(text: string | undefined, line: number): string | undefined {
  * path segment, normalized), else the item is dropped (undefined). Tool definitions and paths
  * need only a non-empty line.
  */
-function checkedSnippet(h: RawHit): string | undefined {
+function checkedSnippet(h: RawHit, lines: HitLines): string | undefined {
   if (h.kind === 'path') return h.file.path;
-  const raw = lineText(h.file.text, h.line)?.trim();
+  const raw = lines.get(h.file)?.get(h.line)?.trim();
   if (!raw) return undefined;
   if (h.kind !== 'tooldef') {
     const name = h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : h.kind === 'call' || h.kind === 'switch' ? h.value.split('.').pop()! : h.value;
@@ -179,6 +199,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
   const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; spec: number }>();
+  const lines = hitLines(raw);
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source' && !h.testRegion;
@@ -205,7 +226,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const strength = h.sig.signal.weight * (reachable ? 1 : rubric.weights.unreachable) * (isWired ? 1 : rubric.weights.unwired) * (tied ? 1 : rubric.weights.untied);
     const prev = best.get(key);
     if (prev && prev.ev.strength >= strength) continue;
-    const snippet = checkedSnippet(h);
+    const snippet = checkedSnippet(h, lines);
     if (snippet === undefined) continue;
     const ev: Evidence = {
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,
