@@ -60,34 +60,33 @@ function frameworkHits(model: HarnessModel, files: AnalyzedFile[], origin: Map<C
 /** The lines hits point at, by file: line (1-based) -> text; a line past the end is absent. */
 type HitLines = Map<AnalyzedFile, Map<number, string>>;
 
-/**
- * Reads the lines the hits point at: each file that has a hit is read once, in one pass over
- * its text (the hits come in signal order, which would read a file again for every signal), and
- * only those lines are kept. A line number below 1 reads the first line.
- */
-function hitLines(raw: RawHit[]): HitLines {
+/** The line numbers hits point at, by file (path hits need no line). */
+function wantedLines(raw: RawHit[]): Map<AnalyzedFile, Set<number>> {
   const want = new Map<AnalyzedFile, Set<number>>();
   for (const h of raw) if (h.kind !== 'path') (want.get(h.file) ?? want.set(h.file, new Set()).get(h.file)!).add(h.line);
-  const out: HitLines = new Map();
-  for (const [file, lines] of want) {
-    const got = new Map<number, string>();
-    out.set(file, got);
-    const text = file.text;
-    if (text === undefined) continue;
-    let line = 1;
-    let start = 0;
-    for (const target of [...lines].sort((a, b) => a - b)) {
-      while (line < target && start >= 0) {
-        const n = text.indexOf('\n', start);
-        start = n < 0 ? -1 : n + 1;
-        line++;
-      }
-      if (start < 0) break;
-      const end = text.indexOf('\n', start);
-      got.set(target, text.slice(start, end < 0 ? undefined : end));
+  return want;
+}
+
+/**
+ * Lines `lines` (1-based) of a text, in one pass over it (a line past the end is absent; a line
+ * number below 1 reads the first line).
+ */
+function linesOf(text: string | undefined, lines: Set<number>): Map<number, string> {
+  const got = new Map<number, string>();
+  if (text === undefined) return got;
+  let line = 1;
+  let start = 0;
+  for (const target of [...lines].sort((a, b) => a - b)) {
+    while (line < target && start >= 0) {
+      const n = text.indexOf('\n', start);
+      start = n < 0 ? -1 : n + 1;
+      line++;
     }
+    if (start < 0) break;
+    const end = text.indexOf('\n', start);
+    got.set(target, text.slice(start, end < 0 ? undefined : end));
   }
-  return out;
+  return got;
 }
 
 /**
@@ -144,7 +143,16 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
   const mentions: Mentions = new Map();
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions);
+  // the lines hits point at, taken from the texts the wired-in pass reads anyway; the other
+  // files with hits are read once each afterwards (hits come in signal order, not file order)
+  const want = wantedLines(raw);
+  const lines: HitLines = new Map();
+  const takeLines = (f: AnalyzedFile, text: string) => {
+    const w = want.get(f);
+    if (w && !lines.has(f)) lines.set(f, linesOf(text, w));
+  };
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines);
+  for (const [f, w] of want) if (!lines.has(f)) lines.set(f, linesOf(f.text, w));
   const hasLoop = model.loops.length > 0;
 
   const criterionOf = new Map<string, Criterion>();
@@ -199,7 +207,6 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
   const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; spec: number }>();
-  const lines = hitLines(raw);
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source' && !h.testRegion;
