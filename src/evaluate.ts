@@ -4,17 +4,7 @@ import type { LoadedRubric } from './rubric/load.js';
 import { resolveTarget, scan, type SkipCounts } from './scan/scan.js';
 import { SKIP_LABEL } from './report/labels.js';
 import { TargetError } from './util/errors.js';
-import { extractAll, EXTRACTOR_VERSION } from './extract/index.js';
-import { buildPrefilter } from './extract/prefilter.js';
-import { buildFactFilter } from './extract/keep.js';
-import { computeReachability } from './detect/reachability.js';
-import { detect } from './detect/engine.js';
-import { buildModel } from './model/build.js';
-import { activeFrameworks } from './model/frameworks.js';
-import { withAllSignals } from './rubric/all-signals.js';
-import { harnessMap } from './model/map.js';
-import { score } from './score/score.js';
-import { applySuppressions } from './score/suppress.js';
+import { EXTRACTOR_VERSION } from './extract/version.js';
 import { REPORT_SCHEMA_VERSION } from './report/version.js';
 import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
@@ -87,6 +77,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     return JSON.parse(memo) as Report;
   }
 
+  // the pipeline's modules load only on a cache miss: an unchanged re-run needs none of them
+  const [{ extractAll }, { buildPrefilter }, { buildFactFilter }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
+    import('./extract/index.js'), import('./extract/prefilter.js'), import('./extract/keep.js'), import('./detect/reachability.js'), import('./detect/engine.js'),
+    import('./model/build.js'), import('./model/frameworks.js'), import('./rubric/all-signals.js'), import('./model/map.js'), import('./score/score.js'), import('./score/suppress.js'),
+  ]);
   if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
   const { rubric } = loaded;
   const store = cache.loadFacts();

@@ -57,17 +57,36 @@ function frameworkHits(model: HarnessModel, files: AnalyzedFile[], origin: Map<C
   return out;
 }
 
-/** Reads line `line` (1-based) of a text, or undefined. */
-function lineText(text: string | undefined, line: number): string | undefined {
-  if (text === undefined) return undefined;
+/** The lines hits point at, by file: line (1-based) -> text; a line past the end is absent. */
+type HitLines = Map<AnalyzedFile, Map<number, string>>;
+
+/** The line numbers hits point at, by file (path hits need no line). */
+function wantedLines(raw: RawHit[]): Map<AnalyzedFile, Set<number>> {
+  const want = new Map<AnalyzedFile, Set<number>>();
+  for (const h of raw) if (h.kind !== 'path') (want.get(h.file) ?? want.set(h.file, new Set()).get(h.file)!).add(h.line);
+  return want;
+}
+
+/**
+ * Lines `lines` (1-based) of a text, in one pass over it (a line past the end is absent; a line
+ * number below 1 reads the first line).
+ */
+function linesOf(text: string | undefined, lines: Set<number>): Map<number, string> {
+  const got = new Map<number, string>();
+  if (text === undefined) return got;
+  let line = 1;
   let start = 0;
-  for (let i = 1; i < line; i++) {
-    const n = text.indexOf('\n', start);
-    if (n < 0) return undefined;
-    start = n + 1;
+  for (const target of [...lines].sort((a, b) => a - b)) {
+    while (line < target && start >= 0) {
+      const n = text.indexOf('\n', start);
+      start = n < 0 ? -1 : n + 1;
+      line++;
+    }
+    if (start < 0) break;
+    const end = text.indexOf('\n', start);
+    got.set(target, text.slice(start, end < 0 ? undefined : end));
   }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end);
+  return got;
 }
 
 /**
@@ -75,9 +94,9 @@ function lineText(text: string | undefined, line: number): string | undefined {
  * path segment, normalized), else the item is dropped (undefined). Tool definitions and paths
  * need only a non-empty line.
  */
-function checkedSnippet(h: RawHit): string | undefined {
+function checkedSnippet(h: RawHit, lines: HitLines): string | undefined {
   if (h.kind === 'path') return h.file.path;
-  const raw = lineText(h.file.text, h.line)?.trim();
+  const raw = lines.get(h.file)?.get(h.line)?.trim();
   if (!raw) return undefined;
   if (h.kind !== 'tooldef') {
     const name = h.kind === 'union' && h.value.includes(':') ? h.value.slice(0, h.value.indexOf(':')) : h.kind === 'call' || h.kind === 'switch' ? h.value.split('.').pop()! : h.value;
@@ -124,7 +143,16 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
   const mentions: Mentions = new Map();
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions);
+  // the lines hits point at, taken from the texts the wired-in pass reads anyway; the other
+  // files with hits are read once each afterwards (hits come in signal order, not file order)
+  const want = wantedLines(raw);
+  const lines: HitLines = new Map();
+  const takeLines = (f: AnalyzedFile, text: string) => {
+    const w = want.get(f);
+    if (w && !lines.has(f)) lines.set(f, linesOf(text, w));
+  };
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines);
+  for (const [f, w] of want) if (!lines.has(f)) lines.set(f, linesOf(f.text, w));
   const hasLoop = model.loops.length > 0;
 
   const criterionOf = new Map<string, Criterion>();
@@ -205,7 +233,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const strength = h.sig.signal.weight * (reachable ? 1 : rubric.weights.unreachable) * (isWired ? 1 : rubric.weights.unwired) * (tied ? 1 : rubric.weights.untied);
     const prev = best.get(key);
     if (prev && prev.ev.strength >= strength) continue;
-    const snippet = checkedSnippet(h);
+    const snippet = checkedSnippet(h, lines);
     if (snippet === undefined) continue;
     const ev: Evidence = {
       id: '', criterion: h.sig.criterion, signal: h.sig.signal.id, file: h.file.path, line: h.line,

@@ -38,12 +38,21 @@ export type Mentions = Map<string, Array<[string, number]>>;
 /** Mentions kept per name: enough to relate a name to the loop, bounded for memory. */
 const MAX_MENTIONS = 400;
 
+/**
+ * The wired-in predicate (first comment of this file) over the product files' texts, one
+ * identifier pass per file.
+ * @param names declared names that matched a signal, with the language families declaring them
+ * @param mentions filled with where each name is used (file, line), when given
+ * @param onText receives each file's text as the pass reads it (before Rust test modules and
+ *   re-exports are blanked), so a caller that needs the same text does not read it again
+ */
 export function computeWiredNames(
   files: AnalyzedFile[],
   names: Map<string, Set<string>>,
   entries: Set<string>,
   importers: Map<string, Set<string>> = new Map(),
   mentions?: Mentions,
+  onText?: (file: AnalyzedFile, text: string) => void,
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
@@ -68,6 +77,7 @@ export function computeWiredNames(
       const family = languageFamily(f.language);
       if (!families.has(family) || !f.text) continue;
       let text = f.text;
+      onText?.(f, text);
       // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
       if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
       if (text.includes('pub use') || text.includes('export')) {

@@ -11,12 +11,12 @@ import { extractGo } from './go.js';
 import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
 import { setCompilerCodeCache } from './ts-compiler.js';
+import { EXTRACTOR_VERSION } from './version.js';
+
+export { EXTRACTOR_VERSION };
 
 /** `PLUMBLINE_SKIP_FRONTENDS=python,rust,go`: a benchmark baseline that only reads those files. */
 const SKIP_FRONTENDS = new Set((process.env.PLUMBLINE_SKIP_FRONTENDS ?? '').split(',').filter(Boolean));
-
-/** Bump when any front end changes what it emits: invalidates cached facts. */
-export const EXTRACTOR_VERSION = 20;
 
 /** A scanned file with its content hash, facts and (for code files) text. */
 export interface AnalyzedFile extends ScannedFile {
