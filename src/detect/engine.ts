@@ -1,11 +1,10 @@
 import type { ContextFlag, Criterion, FactKind, Relation, Rubric } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
-import { phraseSource, wordsOf } from '../rubric/words.js';
 import type { Context, Detection, Evidence, Shape } from './types.js';
 import type { Reachability } from './reachability.js';
 import { computeWiredNames, languageFamily, type Mentions } from './wired.js';
-import { compileSignal, matchSignals, type CompiledSignal, type RawHit } from './match.js';
+import { compileSignal, matchSignals, phraseSpecificity, type CompiledSignal, type RawHit } from './match.js';
 import type { HarnessModel } from '../model/types.js';
 import { chainTo, declLabel } from '../model/build.js';
 
@@ -240,7 +239,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
       ...(fw ? { origin: `framework:${fw}` } : {}),
     };
-    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: specificity(h.sig, h.value) });
+    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: phraseSpecificity(h.sig, h.value) });
   }
   // a line that holds a framework option is that option, not also the app's own mechanism for the same criterion
   const fwLines = new Set<string>();
@@ -454,25 +453,6 @@ function trimEvidence(sorted: Evidence[], rule: string[] = []): Evidence[] {
   return [...lead, ...rest];
 }
 
-/**
- * How specific the match of `value` is: the most literal words of a phrase of the signal that
- * matches it (`input tokens $` = 2 beats `usage $` = 1), capped at 2; 1 for pattern signals.
- * A name that spells out the mechanism is read before one that merely contains its word.
- */
-function specificity(sig: CompiledSignal, value: string): number {
-  const phrases = sig.signal.words;
-  if (!phrases || phrases.length === 0) return 1;
-  let compiled = SPEC_PHRASES.get(sig);
-  if (!compiled) {
-    compiled = phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length }));
-    SPEC_PHRASES.set(sig, compiled);
-  }
-  const words = wordsOf(value);
-  let best = 0;
-  for (const { re, n } of compiled) if (n > best && re.test(words)) best = n;
-  return Math.min(2, Math.max(1, best));
-}
-const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();
 
 /** How many leading evidence items prefer distinct files. */
 const DISTINCT_LEAD = 5;

@@ -1,7 +1,7 @@
 import type { FactKind, Language, Role, Signal } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize, stemsOf } from '../extract/prefilter.js';
-import { phrasesRegex, wordsOf } from '../rubric/words.js';
+import { phraseSource, phrasesRegex, wordsOf } from '../rubric/words.js';
 import { flat } from '../extract/types.js';
 
 /**
@@ -299,3 +299,23 @@ function scan(list: CompiledSignal[], file: AnalyzedFile, kind: FactKind, value:
     if (accepts(sig, file, testRegion)) hits.push({ sig, file, line, value, kind, testRegion });
   }
 }
+
+/**
+ * How specific the match of `value` is: the most literal words of a phrase of the signal that
+ * matches it (`input tokens $` = 2 beats `usage $` = 1), capped at 2; 1 for pattern signals.
+ * A name that spells out the mechanism is read before one that merely contains its word.
+ */
+export function phraseSpecificity(sig: CompiledSignal, value: string): number {
+  const phrases = sig.signal.words;
+  if (!phrases || phrases.length === 0) return 1;
+  let compiled = SPEC_PHRASES.get(sig);
+  if (!compiled) {
+    compiled = phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length }));
+    SPEC_PHRASES.set(sig, compiled);
+  }
+  const words = wordsOf(value);
+  let best = 0;
+  for (const { re, n } of compiled) if (n > best && re.test(words)) best = n;
+  return Math.min(2, Math.max(1, best));
+}
+const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();

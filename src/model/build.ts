@@ -1,9 +1,9 @@
 import type { AnalyzedFile } from '../extract/index.js';
 import type { Reachability } from '../detect/reachability.js';
-import type { LandmarkId, Rubric } from '../rubric/schema.js';
+import type { LandmarkId, NameTest, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
 import { languageFamily } from '../detect/wired.js';
-import { wordsOf } from '../rubric/words.js';
+import { phrasesRegex, wordsOf } from '../rubric/words.js';
 import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
 import type { ActiveFramework } from './frameworks.js';
 
@@ -35,8 +35,6 @@ const READ_PENALTY = 2;
 
 /** HTTP client calls that carry a model request when the file names a model endpoint. */
 const HTTP_CALL = /(?:^|\.)(?:fetch|post|request|urlopen|Do|send|create)$/;
-/** Method names of tool implementations (`execute` of a tool object, `_run` of a tool class). */
-const TOOL_METHOD = /^_?(?:execute|run|arun|call|invoke|ainvoke|handle|forward|func|handler|__call__)$/i;
 
 /** Constructor method names: TypeScript/JavaScript, Python, and Rust's conventional `new`. */
 const CONSTRUCTOR = /^(?:constructor|__init__|new)$/;
@@ -51,8 +49,15 @@ function enclosingOf(list: ModelDecl[], d: ModelDecl): number | undefined {
   return best?.id;
 }
 
-/** A class or struct named as a tool (`WriteFileTool`, `BashTool`, `tool_bash`... not `ToolRegistry`). */
-const TOOL_CLASS = /(?:^|[a-z0-9_])Tools?$|^Tool[A-Z_]/;
+/** The test of a rubric name test (src/rubric/schema.ts NameTest): phrases on the words, or a regex on the name. */
+function nameTest(t: NameTest): (name: string) => boolean {
+  if (t.words) {
+    const re = phrasesRegex(t.words);
+    return (name) => re.test(wordsOf(name));
+  }
+  const re = new RegExp(t.pattern!);
+  return (name) => re.test(name);
+}
 
 /** Method names too common to resolve by name alone across a repository. */
 const GENERIC_METHODS = new Set([
@@ -364,12 +369,15 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   // tool implementations: what tool execution reaches, the declarations that build tool
   // definitions, and tool-shaped methods (execute, run, call...) in files that define tools
   // (the callees at each execution site, not the declaration that holds it: that is often the loop)
+  const impl = rubric.landmarks['tool-def'].implementations;
+  const toolMethod = nameTest(impl.methods);
+  const toolClass = nameTest(impl.classes);
   const implStarts = new Set<number>(sites['tool-def'].map((s) => s.decl).filter((id) => decls[id]!.kind !== 'module'));
   for (const site of sites['tool-exec']) for (const e of edges[site.decl]!) if (e.line === site.line) implStarts.add(e.to);
   for (const d of decls) {
     if (d.test || d.kind !== 'm') continue;
     // tool-shaped methods beside tool definitions, and every method of a class named as a tool
-    if ((defFiles.has(d.file) && TOOL_METHOD.test(d.name)) || (d.container && TOOL_CLASS.test(d.container))) implStarts.add(d.id);
+    if ((defFiles.has(d.file) && toolMethod(d.name)) || (d.container && toolClass(d.container))) implStarts.add(d.id);
   }
   const toolImpl = new Set(forward(implStarts, 4).keys());
   // functions handed to tool definitions as values are not calls: the other declarations of a

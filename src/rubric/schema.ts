@@ -191,11 +191,24 @@ export type LandmarkId = z.infer<typeof LandmarkIdSchema>;
  */
 const LandmarkSchema = z.strictObject({ description: z.string(), signals: z.array(SignalSchema).min(1) });
 export type Landmark = z.infer<typeof LandmarkSchema>;
+/** A name test: whole-word phrases (src/rubric/words.ts) on the name's words, or a regex on the name itself. */
+const NameTestSchema = z
+  .strictObject({ words: z.array(z.string().min(1)).min(1).optional(), pattern: z.string().min(1).optional() })
+  .refine((t) => !!t.words !== !!t.pattern, { message: 'a name test has either words or a pattern' });
+export type NameTest = z.infer<typeof NameTestSchema>;
+/**
+ * The tool-def landmark also says which declarations are tool implementations (the `tool-impl`
+ * relation): methods with these names in files that define tools (`execute`, `_run`), and every
+ * method of a class with such a name (`WriteFileTool`).
+ */
+const ToolDefLandmarkSchema = LandmarkSchema.extend({
+  implementations: z.strictObject({ methods: NameTestSchema, classes: NameTestSchema }),
+});
 export const LandmarksSchema = z.strictObject({
   'model-call': LandmarkSchema,
   'tool-call-read': LandmarkSchema,
   'tool-exec': LandmarkSchema,
-  'tool-def': LandmarkSchema,
+  'tool-def': ToolDefLandmarkSchema,
   'shell-exec': LandmarkSchema.optional(),
 });
 
