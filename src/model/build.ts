@@ -179,8 +179,9 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     // only within the file and the modules it imports, never by name across the repository
     if (recv && !SELF.has(recv) && GENERIC_METHODS.has(name)) return same.length ? same : fam.filter((id) => importsOf.get(file)?.has(decls[id]!.file));
     // duck-typed dispatch on a named role (`self.agent.step`, `this.provider.complete`): the
-    // classes whose name ends with the receiver's name, the base and its subclasses (Agent,
-    // CodeActAgent, BrowsingAgent), while few; an over-approximation, like every by-name edge
+    // classes whose names hold the receiver's words, the base and its subclasses (Agent,
+    // CoderAgent, BrowserAgent; `permissions` -> PermissionService), while at most eight; an
+    // over-approximation, like every by-name edge
     const role = roleWords(recv);
     if (role.length && !SELF.has(recv)) {
       const typed = fam.filter((id) => { const c = decls[id]!.container; return c !== undefined && hasRole(c, role); });
