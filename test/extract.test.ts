@@ -57,6 +57,51 @@ describe('what the extract stage reads and keeps (issue 16)', () => {
     expect(r.decls).toEqual([]);
   });
 
+  test('a Python/Go/Rust test file is parsed only in the units whose titles can match; its titles and imports are kept', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadRubric } = await import('../src/rubric/load.js');
+    const { buildPrefilter } = await import('../src/extract/prefilter.js');
+    const { buildFactFilter } = await import('../src/extract/keep.js');
+    const { extractAll } = await import('../src/extract/index.js');
+    const { extractSyntax } = await import('../src/extract/syntax.js');
+    const { rubric } = loadRubric();
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-tests-'));
+    try {
+      const text = [
+        'import os',
+        'from agent.policy import Policy',
+        '',
+        'class TestFormatting:',
+        '    def test_formats_a_date(self):',
+        '        assert os.path.join("a", "b")',
+        '',
+        'class TestPolicy:',
+        '    def test_permission_is_denied_for_rm(self):',
+        '        assert Policy().check("rm -rf /") is False',
+        '',
+      ].join('\n');
+      mkdirSync(join(dir, 'tests'));
+      writeFileSync(join(dir, 'tests', 'test_policy.py'), text);
+      const filter = buildFactFilter(rubric);
+      const plan = { prefilter: buildPrefilter(rubric), testPrefilter: buildPrefilter(rubric, { tests: true }), filter };
+      const file = { path: 'tests/test_policy.py', language: 'python' as const, role: 'test' as const, size: text.length, mtimeMs: 0 };
+      const { files } = await extractAll(dir, [file], plan, new Map(), { excluded: 0, tooLarge: 0, binary: 0, nonUtf8: 0, symlink: 0, unreadable: 0, empty: 0 });
+      const facts = files[0]!.facts;
+      const whole = await extractSyntax('python', text, file.path, undefined, filter.forFile('test', 'python'));
+      // the kept facts are those of the whole parse, but for the unit no title of which can match
+      expect(facts.facts.filter((f) => f.k === 'test').map((f) => `${f.v}:${f.l}`)).toEqual(['test_permission_is_denied_for_rm:9']);
+      expect(facts.imports).toEqual(whole.imports);
+      expect(facts.facts).toEqual(whole.facts.filter((f) => f.l < 4 || f.l > 6));
+      // the formatting class was never parsed: no declaration of it
+      expect(whole.decls!.map((d) => d.n)).toContain('TestFormatting');
+      expect(facts.decls!.map((d) => d.n)).toEqual(['TestPolicy', 'test_permission_is_denied_for_rm']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the lexical reading of a test file gives the titles and imports the titles-only parse gives', () => {
     const text = [
       "import type { A } from './a';",

@@ -206,8 +206,14 @@ async function extractOne(
       if (!relevant) return scanImports(f.language, text, f.path);
       if (process.env.PLUMBLINE_LINE_FRONTENDS === '1') return lineFrontEnd(f.language, text, f.path);
       try {
-        // test files are parsed whole; other files only in their top-level units that hold a stem
-        const units = test ? undefined : (chunk: string) => plan.prefilter.test(chunk);
+        // other files are parsed only in their top-level units that hold a stem; a test file of
+        // which only titles and imports count, only in the units whose titles hold a stem (the
+        // TypeScript front end reads such files lexically); other test files are parsed whole
+        const units = !test
+          ? (chunk: string) => plan.prefilter.test(chunk)
+          : keep && plan.testPrefilter?.titlesOnly
+            ? (chunk: string) => plan.testPrefilter!.test(chunk, f.language)
+            : undefined;
         return await extractSyntax(f.language, text, f.path, units, keep);
       } catch {
         // a grammar that cannot load (or a parser crash) falls back to the line-level front end
