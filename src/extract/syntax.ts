@@ -133,8 +133,23 @@ function stringValue(n: TSNode): string | undefined {
   return t.length <= 80 && !t.includes('\n') ? t : undefined;
 }
 
+/** Node types of a plain name chain: `a`, `a.b.c` (Python, Rust, Go), `a::b` (Rust). */
+const CHAIN_TYPES = new Set(['identifier', 'field_identifier', 'package_identifier', 'self', 'attribute', 'field_expression', 'selector_expression', 'scoped_identifier']);
+/** The text of such a chain when every segment is a plain name (no call, index, generic, literal or comment in it). */
+const PLAIN_CHAIN = /^[A-Za-z_]\w*(?:\s*(?:\.|::)\s*[A-Za-z_]\w*)*$/;
+const CHAIN_SEPARATOR = /\s*(?:\.|::)\s*/;
+
 /** `a.b.c(...)` callee as its last three segments (calls inside a chain are skipped). */
 function calleeOf(fn: TSNode | null): string | undefined {
+  // a plain chain is read from its text at once: one call into WebAssembly instead of two per
+  // segment (the same segments the walk below gives; issue 16)
+  if (fn && CHAIN_TYPES.has(fn.type)) {
+    const text = fn.text;
+    if (PLAIN_CHAIN.test(text)) {
+      const segs = text.split(CHAIN_SEPARATOR);
+      return (segs.length > 3 ? segs.slice(-3) : segs).join('.');
+    }
+  }
   const parts: string[] = [];
   let e: TSNode | null = fn;
   for (let depth = 0; e && depth < 8; depth++) {
@@ -602,35 +617,49 @@ const KEEP_ALWAYS: Record<SyntaxLanguage, RegExp> = {
  */
 export function maskIrrelevant(lang: SyntaxLanguage, text: string, relevant: (chunk: string) => boolean): string {
   const lines = text.split('\n');
+  // offset of each line in `text`, so a unit is one slice of the text (issue 16: no per-unit join)
+  const offsets = new Array<number>(lines.length + 1);
   const starts: number[] = [];
   let inString = false;
   let pendingAnnot = false;
+  let at = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    const top = !inString && l.length > 0 && !/^[\s)}\]]/.test(l) && !(lang === 'python' && /^(?:else|elif|except|finally)\b/.test(l));
+    offsets[i] = at;
+    at += l.length + 1;
+    const c = l.length ? l.charCodeAt(0) : 0;
+    // a top-level line: not empty, not indented, not closing a bracket (`)`, `}`, `]`)
+    const top = !inString && l.length > 0 && !(c === 32 || c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 41 || c === 125 || c === 93 || (c > 127 && /^\s/.test(l))) && !(lang === 'python' && PY_CONTINUATION.test(l));
     if (top && !pendingAnnot) starts.push(i);
-    if (top) pendingAnnot = lang === 'python' ? l.startsWith('@') : /^(?:#\[|\/\/\/|\/\/!|\/\/)/.test(l);
+    if (top) pendingAnnot = lang === 'python' ? c === 64 /* @ */ : ANNOTATION.test(l);
     // multi-line strings: Python triple quotes, Rust/Go strings and raw strings left open
     if (lang === 'python') {
-      const n = (l.match(/"""|\'\'\'/g) ?? []).length;
-      if (n % 2 === 1) inString = !inString;
+      if (l.includes('"""') || l.includes("\'\'\'")) {
+        const n = (l.match(/"""|\'\'\'/g) ?? []).length;
+        if (n % 2 === 1) inString = !inString;
+      }
     } else if (lang === 'go') {
-      if ((l.match(/`/g) ?? []).length % 2 === 1) inString = !inString;
-    } else {
+      if (l.includes('`') && (l.match(/`/g) ?? []).length % 2 === 1) inString = !inString;
+    } else if (l.includes('"')) {
       const code = l.replace(/\\./g, '').replace(/'(?:[^'\\]|\\.)'/g, '');
       const quotes = (code.split('//')[0]!.match(/"/g) ?? []).length;
       if (quotes % 2 === 1) inString = !inString;
     }
   }
+  offsets[lines.length] = at;
   const keep = KEEP_ALWAYS[lang];
-  const out = lines.slice();
+  let out: string[] | undefined;
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k]!;
     const to = k + 1 < starts.length ? starts[k + 1]! : lines.length;
-    const chunk = lines.slice(from, to).join('\n');
+    // the unit's lines joined by their line breaks, as a slice of the text
+    const chunk = text.slice(offsets[from], offsets[to]! - 1);
     if (keep.test(chunk) || relevant(chunk)) continue;
+    out ??= lines.slice();
     for (let i = from; i < to; i++) out[i] = '';
   }
   // lines before the first unit (module docstring, comments) carry no facts
-  return out.join('\n');
+  return out ? out.join('\n') : text;
 }
+const PY_CONTINUATION = /^(?:else|elif|except|finally)\b/;
+const ANNOTATION = /^(?:#\[|\/\/\/|\/\/!|\/\/)/;
