@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
 import ignore from 'ignore';
 import { TargetError } from '../util/errors.js';
@@ -71,6 +71,9 @@ export function resolveTarget(target: string): string {
 
 /** `git ls-files` of a work tree, or undefined outside one (one process: it fails outside a work tree). */
 function gitList(root: string): string[] | undefined {
+  // no `.git` in the folder or above it (and no GIT_DIR): not a work tree, and git is not spawned
+  // (about 20 ms a run; an unchanged re-run outside git takes 0.3 s in all, issue 16)
+  if (!process.env.GIT_DIR && !hasGitAbove(resolve(root))) return undefined;
   try {
     const out = execFileSync('git', ['-C', root, 'ls-files', '-co', '--exclude-standard', '-z'], {
       stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
@@ -78,6 +81,16 @@ function gitList(root: string): string[] | undefined {
     return out.split('\0').filter(Boolean);
   } catch {
     return undefined;
+  }
+}
+
+/** True when `dir` or one of its parents holds a `.git` entry (a folder, or a file in a linked work tree or submodule). */
+function hasGitAbove(dir: string): boolean {
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return true;
+    const up = dirname(d);
+    if (up === d) return false;
+    d = up;
   }
 }
 
