@@ -33,8 +33,9 @@ export interface EvaluateOptions {
   configFile?: string | null;
   /**
    * Worker threads for the extract stage (issue 16): 1 reads and parses every file in-process;
-   * default min(os.availableParallelism(), 4). Too little code to read also stays in-process
-   * (src/extract/pool.ts). The report is the same for any value.
+   * default: in-process below 4 cores, else cores - 1, at most 4 (`defaultJobs`). Under 4 MB of
+   * code to read the run stays in-process whatever the value (src/extract/pool.ts). The report is
+   * the same for any value. `evaluate()` throws UsageError for anything but an integer from 1 to 64.
    */
   jobs?: number;
   /** Receives typed progress events (the tool's own streaming-events primitive). */

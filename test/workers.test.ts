@@ -5,7 +5,7 @@ import { scan } from '../src/scan/scan.js';
 import { extractAll, type ExtractPlan, type FactsStore, type FileHashes } from '../src/extract/index.js';
 import { buildPrefilter } from '../src/extract/prefilter.js';
 import { buildFactFilter } from '../src/extract/keep.js';
-import { workerCount, workerUrl, MIN_WORKER_BYTES } from '../src/extract/pool.js';
+import { defaultJobs, workerCount, workerUrl, MIN_WORKER_BYTES } from '../src/extract/pool.js';
 import { loadRubric } from '../src/rubric/load.js';
 import { withAllSignals } from '../src/rubric/all-signals.js';
 import { evaluate } from '../src/evaluate.js';
@@ -83,6 +83,10 @@ describe('extract workers (issue 16)', () => {
     const failed = await extract(fixture('ts-full-harness'), { jobs: 2, workerMinBytes: 0, workerFault: fault });
     expect(failed.workers).toBe(2);
     expect({ ...failed, workers: 0 }).toEqual(one);
+  });
+
+  test('default jobs: in-process below 4 cores, else cores - 1, at most 4', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map((c) => defaultJobs(c))).toEqual([1, 1, 1, 3, 4, 4, 4]);
   });
 
   test('worker count: 1 (in-process) for --jobs 1, one file, or too little code; else the jobs, at most one per file', () => {

@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-file-size <bytes>', 'skip files larger than this (default 1048576)')
     .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'do not read or write the cache in the user cache directory')
-    .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: the CPU count, at most 4; small repositories stay in-process)')
+    .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: none below 4 CPUs, else CPUs - 1, at most 4; under 4 MB of code: none)')
     .option('--timings', 'print per-stage times to stderr')
     .option('-q, --quiet', 'print nothing but the report')
     .addOption(new Option('--judge <judge>', 'advisory review of the evidence: none, anthropic (Messages API), host (worksheet for Claude Code/Codex)').choices(['none', 'anthropic', 'host']).default('none'))
@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write the map to a file (atomically) instead of stdout')
     .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'do not read or write the cache in the user cache directory')
-    .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: the CPU count, at most 4)')
+    .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: none below 4 CPUs, else CPUs - 1, at most 4; under 4 MB of code: none)')
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { runMap } = await import('./map.js');
       code = await runMap(path, opts);

@@ -64,7 +64,7 @@ export interface ExtractPlan {
    * threads (issue 16). Without it every file is extracted in-process.
    */
   rubric?: Rubric;
-  /** Extract worker threads (issue 16): 1 = in-process; default `defaultJobs()` (src/extract/pool.ts). */
+  /** Extract worker threads (issue 16): 1 = in-process; default `defaultJobs()` (src/extract/pool.ts: in-process below 4 cores). */
   jobs?: number;
   /** Code bytes to read below which no worker is started (default `MIN_WORKER_BYTES`); 0 forces workers (tests). */
   workerMinBytes?: number;

@@ -13,20 +13,32 @@ import type { FileOutcome } from './index.js';
  * batches and collects plain-data outcomes. `extractAll` (src/extract/index.ts) applies them in
  * file order, so facts, stats, the facts cache and the report are the same for any worker count.
  *
- * Costs, measured on the 2-core bench machine: a worker starts in about 60 ms and loads the
- * TypeScript compiler in about 0.35 s of CPU (0.1 s from the V8 code cache), once per worker, and
- * each worker holds its own heap (compiler included). Hence the cap on the default count and the
- * byte threshold under which the run stays in-process.
+ * Costs, measured on the 2-core bench machine (thread CPU from /proc, gemini-cli and plumbline's
+ * own tree): each worker pays about 0.25 s of CPU of its own (modules, the rubric's filters, the
+ * TypeScript compiler load: 0.35 s without the V8 code cache, 0.1 s with it), and, because every
+ * isolate warms up its own JIT, the extraction work costs about 1.4x its in-process CPU when split
+ * over two workers, plus about half of that again on V8's helper threads (optimising compiles).
+ * The in-process run already keeps about 1.5 cores busy (main thread + V8 helper threads), so on
+ * two cores workers only add CPU: a cold gemini-cli run went from 8.1 s to 10.4-11.5 s wall on the
+ * loaded bench machine. Hence the defaults: workers only from 4 cores on, one core left to V8's
+ * helper threads, and a byte threshold under which the run stays in-process.
  */
 
-/** The default worker count is the machine's parallelism, at most this many (each worker adds a compiler load and a heap). */
+/** The default worker count is at most this many (each worker adds a compiler load, a JIT warm-up and a heap). */
 export const MAX_DEFAULT_JOBS = 4;
 
 /**
- * Code bytes (TS/JS/Python/Go/Rust files to read) under which no worker is started: below this the
- * workers' start-up and compiler loads cost more wall time than the parallel parse saves.
+ * Below this many cores (`os.availableParallelism()`) the default is in-process: the in-process
+ * run already uses about 1.5 cores, and two workers cost more CPU than they save in wall time.
  */
-export const MIN_WORKER_BYTES = 1_500_000;
+export const MIN_CORES_FOR_WORKERS = 4;
+
+/**
+ * Code bytes (TS/JS/Python/Go/Rust files to read) under which no worker is started: about 0.6 s of
+ * in-process extraction, where three workers' start-up and warm-up (about 0.25 s of CPU each, and
+ * 1.4x the per-file CPU) stop costing more wall time than the parallel parse saves.
+ */
+export const MIN_WORKER_BYTES = 4_000_000;
 
 /**
  * `PLUMBLINE_WORKER_MIN_BYTES=N`: a test and benchmark hook that replaces `MIN_WORKER_BYTES`
@@ -38,14 +50,19 @@ const MIN_BYTES_OVERRIDE = /^\d+$/.test(process.env.PLUMBLINE_WORKER_MIN_BYTES ?
 const BATCH_BYTES = 96 * 1024;
 const BATCH_FILES = 48;
 
-/** The default `jobs`: `os.availableParallelism()`, at most `MAX_DEFAULT_JOBS`. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_JOBS));
+/**
+ * The default `jobs` for a machine with `cores` cores (default `os.availableParallelism()`):
+ * 1 (in-process) below `MIN_CORES_FOR_WORKERS`; else one worker per core but one (left to V8's
+ * helper threads and the main thread), at most `MAX_DEFAULT_JOBS`.
+ */
+export function defaultJobs(cores = availableParallelism()): number {
+  return cores < MIN_CORES_FOR_WORKERS ? 1 : Math.min(cores - 1, MAX_DEFAULT_JOBS);
 }
 
 /**
  * How many extract workers a run uses; 1 means in-process (no worker).
- * @param requested the `jobs` option (undefined: `defaultJobs()`); 1 forces in-process
+ * @param requested the `jobs` option (undefined: `defaultJobs()`); 1 forces in-process; more
+ *   than 1 is taken as asked, even beyond the machine's cores, but not below the byte threshold
  * @param codeBytes bytes of the code files still to read (their scanned sizes)
  * @param files how many files are still to read (no more workers than files)
  * @param minBytes threshold under which the run stays in-process (default `PLUMBLINE_WORKER_MIN_BYTES`, else `MIN_WORKER_BYTES`; 0 forces workers)
