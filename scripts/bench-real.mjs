@@ -13,7 +13,9 @@
 //      one file changed (`--changed-file`, default the largest non-test TypeScript source file).
 // Every figure is one child process measured by /usr/bin/time (wall, user+sys, max RSS), so
 // Node's start-up is in both the floor and plumbline. On a shared machine CPU time is the
-// steadier figure; both are printed. Options: --runs N (default 3), --json FILE, --skip trio,rerun.
+// steadier figure; both are printed. Options: --runs N (default 3), --json FILE, --skip trio,rerun,
+// --jobs N (passed to every plumbline run; default: plumbline's own choice). The extract worker
+// threads a cold run used (issue 16; 1 = in-process) are printed with its figures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -39,9 +41,11 @@ const skip = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
 const trioArg = opt('trio', undefined);
 const changedArg = opt('changed', undefined);
 const changedFileArg = opt('changed-file', undefined);
+const jobsArg = opt('jobs', undefined);
+const jobsFlag = jobsArg === undefined ? [] : ['--jobs', jobsArg];
 const dirs = args.map((d) => resolve(d));
 if (!dirs.length) {
-  console.error('usage: npm run bench:real -- [--runs N] [--trio A,B,C] [--changed DIR] [--changed-file PATH] [--skip trio,rerun] [--json FILE] DIR...');
+  console.error('usage: npm run bench:real -- [--runs N] [--trio A,B,C] [--changed DIR] [--changed-file PATH] [--skip trio,rerun] [--json FILE] [--jobs N] DIR...');
   process.exit(2);
 }
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -55,14 +59,16 @@ function measure(argv, env = {}, keepStdout = false) {
   });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { wall, cpu: user + sys, rss: rssKb / 1024, stdout: r.stdout };
+  // `--timings` names the extract worker threads when a run used some
+  const workers = /^plumbline: extract used (\d+) worker/m.exec(r.stderr);
+  return { wall, cpu: user + sys, rss: rssKb / 1024, stdout: r.stdout, jobs: workers ? Number(workers[1]) : 1 };
 }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const med = (list) => ({ wall: median(list.map((x) => x.wall)), cpu: median(list.map((x) => x.cpu)), rss: median(list.map((x) => x.rss)) });
-const cold = (dir, env = {}) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-cache', '--no-config', '-q'], env);
+const med = (list) => ({ wall: median(list.map((x) => x.wall)), cpu: median(list.map((x) => x.cpu)), rss: median(list.map((x) => x.rss)), jobs: Math.max(...list.map((x) => x.jobs ?? 1)) });
+const cold = (dir, env = {}) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-cache', '--no-config', '-q', '--timings', ...jobsFlag], env);
 const floor = (dir) => measure([floorScript, dir], {}, true);
 const f2 = (x) => x.toFixed(2);
 const results = { date: new Date().toISOString(), node: process.version, runs, repos: [], trio: null, reruns: null };
@@ -71,8 +77,8 @@ const log = (s = '') => console.log(s);
 // ---------- 1. floor vs cold per repository ----------
 log(`plumbline bench:real — ${runs} runs each, medians; wall and CPU (user+sys) seconds, peak RSS MB`);
 log('');
-log('| repository | files (TS/JS, tree-sitter) | floor wall / CPU / RSS | plumbline wall / CPU / RSS | ratio wall / CPU | RSS ratio |');
-log('|---|---|---|---|---|---|');
+log('| repository | files (TS/JS, tree-sitter) | floor wall / CPU / RSS | plumbline wall / CPU / RSS | jobs | ratio wall / CPU | RSS ratio |');
+log('|---|---|---|---|---|---|---|');
 const coldOf = new Map();
 for (const dir of dirs) {
   const fl = [];
@@ -89,7 +95,7 @@ for (const dir of dirs) {
   coldOf.set(dir, P);
   const row = { repo: basename(dir), counts, floor: F, plumbline: P, ratioWall: P.wall / F.wall, ratioCpu: P.cpu / F.cpu, ratioRss: P.rss / F.rss };
   results.repos.push(row);
-  log(`| ${row.repo} | ${counts.ts} (${(counts.tsBytes / 1e6).toFixed(1)} MB), ${counts.sitter} (${(counts.sitterBytes / 1e6).toFixed(1)} MB) | ${f2(F.wall)} / ${f2(F.cpu)} s / ${F.rss.toFixed(0)} | ${f2(P.wall)} / ${f2(P.cpu)} s / ${P.rss.toFixed(0)} | ${f2(row.ratioWall)}x / ${f2(row.ratioCpu)}x | ${f2(row.ratioRss)}x |`);
+  log(`| ${row.repo} | ${counts.ts} (${(counts.tsBytes / 1e6).toFixed(1)} MB), ${counts.sitter} (${(counts.sitterBytes / 1e6).toFixed(1)} MB) | ${f2(F.wall)} / ${f2(F.cpu)} s / ${F.rss.toFixed(0)} | ${f2(P.wall)} / ${f2(P.cpu)} s / ${P.rss.toFixed(0)} | ${P.jobs} | ${f2(row.ratioWall)}x / ${f2(row.ratioCpu)}x | ${f2(row.ratioRss)}x |`);
 }
 
 // ---------- 2. three repositories side by side ----------
@@ -127,7 +133,7 @@ const changedDir = changedArg ? resolve(changedArg) : dirs.find((d) => basename(
 if (!skip.has('rerun')) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'plumbline-bench-cache-'));
   const env = { PLUMBLINE_CACHE_DIR: cacheDir };
-  const warm = (dir) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-config', '-q'], env);
+  const warm = (dir) => measure([cli, 'evaluate', dir, '--format', 'json', '--no-config', '-q', ...jobsFlag], env);
   const rerun = (dir) => {
     warm(dir);
     return med(Array.from({ length: Math.max(runs, 5) }, () => warm(dir)));

@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import type { LoadedRubric } from './rubric/load.js';
 import { resolveTarget, scan, type SkipCounts } from './scan/scan.js';
 import { SKIP_LABEL } from './report/labels.js';
-import { TargetError } from './util/errors.js';
+import { TargetError, UsageError } from './util/errors.js';
 import { EXTRACTOR_VERSION } from './extract/version.js';
+import { MAX_JOBS } from './extract/jobs.js';
 import { REPORT_SCHEMA_VERSION } from './report/version.js';
 import type { Report } from './report/schema.js';
 import { AnalysisCache } from './util/cache.js';
 import { sha256 } from './util/fs.js';
 import { VERSION } from './version.js';
 import { CORE_RUBRIC_PATH, rubricFiles } from './rubric/files.js';
+
+export { MAX_JOBS };
 
 /** Options of `evaluate()`; every field is optional except the target. */
 export interface EvaluateOptions {
@@ -28,6 +31,13 @@ export interface EvaluateOptions {
   suppressions?: Array<{ primitive: string; reason: string }>;
   /** The config file the suppressions came from (shown in the report). */
   configFile?: string | null;
+  /**
+   * Worker threads for the extract stage (issue 16): 1 reads and parses every file in-process;
+   * default: in-process below 4 cores, else cores - 1, at most 4 (`defaultJobs`). Under 4 MB of
+   * code to read the run stays in-process whatever the value (src/extract/pool.ts). The report is
+   * the same for any value. `evaluate()` throws UsageError for anything but an integer from 1 to 64.
+   */
+  jobs?: number;
   /** Receives typed progress events (the tool's own streaming-events primitive). */
   onEvent?: (e: EvaluateEvent) => void;
 }
@@ -40,7 +50,7 @@ export interface EvaluateOptions {
 export type EvaluateEvent =
   | { type: 'scan'; ms: number; files: number; lister: 'git' | 'walk' }
   | { type: 'cache-hit'; ms: number }
-  | { type: 'extract'; ms: number; parsed: number; prefiltered: number; cached: number }
+  | { type: 'extract'; ms: number; parsed: number; prefiltered: number; cached: number; workers: number }
   | { type: 'model'; ms: number; loops: number }
   | { type: 'detect'; ms: number }
   | { type: 'score'; ms: number }
@@ -49,13 +59,17 @@ export type EvaluateEvent =
 /**
  * Runs the static audit: scan -> extract -> detect -> score (STYLE.md data flow).
  * Deterministic: the same files and rubric give the same report, byte for byte.
- * @throws TargetError (bad target, or no file left to audit), RubricError (bad rubric); never
+ * @throws TargetError (bad target, or no file left to audit), RubricError (bad rubric),
+ * UsageError (`jobs` not an integer from 1 to MAX_JOBS); never
  * writes inside the target
  */
 export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   const emit = opts.onEvent ?? (() => {});
+  if (opts.jobs !== undefined && !(Number.isInteger(opts.jobs) && opts.jobs >= 1 && opts.jobs <= MAX_JOBS)) {
+    throw new UsageError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${String(opts.jobs)}`);
+  }
   const root = resolveTarget(opts.target);
   // the rubric is hashed first and parsed (yaml + zod) only on a cache miss
   let loaded = typeof opts.rubric === 'object' ? opts.rubric : undefined;
@@ -88,7 +102,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const hashes = cache.enabled ? cache.loadHashes() : undefined;
   // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
   const all = withAllSignals(rubric);
-  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes };
+  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);

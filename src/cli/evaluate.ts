@@ -1,4 +1,4 @@
-import { evaluate, evaluateProgress, type EvaluateEvent } from '../evaluate.js';
+import { evaluate, evaluateProgress, MAX_JOBS, type EvaluateEvent } from '../evaluate.js';
 import { renderers, type Format } from '../report/index.js';
 import { severityRank } from '../score/score.js';
 import type { Severity } from '../rubric/schema.js';
@@ -46,6 +46,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     failOn: pick('failOn', cfg.failOn),
     minScore: pick('minScore', cfg.minScore),
     maxFileSize: pick('maxFileSize', cfg.maxFileSize),
+    jobs: pick('jobs', cfg.jobs),
     rubric: pick('rubric', cfg.rubric),
     baseline: pick('baseline', cfg.baseline),
     exclude: [...(cfg.exclude ?? []), ...((cliOpts.exclude as string[] | undefined) ?? [])],
@@ -58,6 +59,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   const extras = opts.emitTests || opts.plan || opts.phase !== undefined ? await (await import('./evaluate-plan.js')).prepareEvaluateExtras(path, opts) : undefined;
   const minScore = intOption('--min-score', opts.minScore, 0, 100);
   const maxFileSize = intOption('--max-file-size', opts.maxFileSize, 1, 1024 * 1024 * 1024);
+  const jobs = intOption('--jobs', opts.jobs, 1, MAX_JOBS);
   const format = opts.format as Format;
   const events: EvaluateEvent[] = [];
   const judgeKind = opts.judgeResults ? 'host' : (opts.judge as string | undefined) ?? 'none';
@@ -77,6 +79,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
     target: path,
     rubric: opts.rubric as string | undefined,
     maxFileSize,
+    jobs,
     exclude: (opts.exclude as string[]).length ? (opts.exclude as string[]) : undefined,
     cache: opts.cache !== false,
     suppressions: cfg.suppressions,
@@ -192,7 +195,9 @@ export function stageTimes(events: EvaluateEvent[]): string {
     last = e.ms;
   }
   const total = events.find((e) => e.type === 'done')?.ms ?? last;
-  return `${out}plumbline: ${'total'.padEnd(9)} ${String(total).padStart(6)} ms\n`;
+  const extract = events.find((e) => e.type === 'extract');
+  const workers = extract?.type === 'extract' && extract.workers ? `plumbline: extract used ${extract.workers} worker thread${extract.workers === 1 ? '' : 's'}\n` : '';
+  return `${out}plumbline: ${'total'.padEnd(9)} ${String(total).padStart(6)} ms\n${workers}`;
 }
 
 /** One stderr line per typed judge event (the text reporter of the judge's event stream). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SeveritySchema } from '../rubric/schema.js';
+import { MAX_JOBS } from '../extract/jobs.js';
 
 /** One configured suppression: a primitive whose gap is accepted, with the reason (required). */
 export const SuppressionSchema = z
@@ -23,6 +24,7 @@ export const ConfigSchema = z
     failOn: SeveritySchema.optional(),
     minScore: z.number().int().min(0).max(100).optional(),
     maxFileSize: z.number().int().positive().optional(),
+    jobs: z.number().int().min(1).max(MAX_JOBS).optional().describe('worker threads that read and parse files (1: none); the report is the same for any value'),
     exclude: z.array(z.string()).optional().describe('extra globs to leave out'),
     baseline: z.string().optional().describe('baseline file, relative to the config file'),
     suppressions: z.array(SuppressionSchema).optional(),

@@ -12,6 +12,7 @@ import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
 import { setCompilerCodeCache } from './ts-compiler.js';
 import { EXTRACTOR_VERSION } from './version.js';
+import type { Rubric } from '../rubric/schema.js';
 
 export { EXTRACTOR_VERSION };
 
@@ -37,6 +38,8 @@ export interface ExtractStats {
   parsed: number;
   prefiltered: number;
   cached: number;
+  /** Extract worker threads started (issue 16); 0 when every file was read in-process. */
+  workers: number;
 }
 
 /** What decides how much of each file is read: the rubric prefilters and the fact filter. */
@@ -55,6 +58,18 @@ export interface ExtractPlan {
    * read later only if a snippet or the wired-in check asks). Updated in place for the next run.
    */
   hashes?: FileHashes;
+  /**
+   * The rubric the prefilters and the fact filter were built from (`buildPrefilter`,
+   * `buildFactFilter`): extract workers rebuild them from it, since functions cannot cross
+   * threads (issue 16). Without it every file is extracted in-process.
+   */
+  rubric?: Rubric;
+  /** Extract worker threads (issue 16): 1 = in-process; default `defaultJobs()` (src/extract/pool.ts: in-process below 4 cores). */
+  jobs?: number;
+  /** Code bytes to read below which no worker is started (default `MIN_WORKER_BYTES`); 0 forces workers (tests). */
+  workerMinBytes?: number;
+  /** Test hook: the first extract worker fails this way on its first batch (`error`: throws; `exit`: the thread exits). */
+  workerFault?: 'error' | 'exit';
 }
 
 /** path -> [size, mtimeMs, content hash] of the last run, valid for one extractor salt (`key`). */
@@ -67,6 +82,10 @@ export interface FileHashes {
  * The extract stage: reads every scanned file once, skips binary/non-UTF-8/empty files (counted
  * in `skipped`), and produces facts per file from the cache or the language front end.
  * The TypeScript front end (ts-morph) is imported lazily, only when a file needs parsing.
+ * Issue 16: with `plan.rubric` and enough code to read, the files are read and parsed in worker
+ * threads (src/extract/pool.ts); the outcomes are applied in file order, so the result (facts,
+ * stats, `used`, `hashes`, `skipped`, interning) is the same for any worker count. A worker that
+ * fails leaves its files to be extracted here.
  * @param plan the prefilters and the fact filter (a bare Prefilter: every test file is parsed
  *   and every fact kept)
  * @param store facts cache keyed by `sha256(EXTRACTOR_VERSION, prefilters, filter, content)`; updated in place
@@ -80,26 +99,39 @@ export async function extractAll(
 ): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string> }> {
   const p: ExtractPlan = 'test' in plan ? { prefilter: plan } : plan;
   const out: AnalyzedFile[] = [];
-  const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0 };
+  const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0, workers: 0 };
   const used = new Set<string>();
   const intern = new Map<string, string>();
   // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
   // scripts, tooling, examples) are nobody's callees: only signals can want their facts
   const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
   const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
-  let tsFront: typeof import('./typescript.js') | undefined;
-  const loadTs = async () => {
-    if (!tsFront) {
-      setCompilerCodeCache(p.codeCache);
-      tsFront = await import('./typescript.js');
-    }
-    return tsFront;
-  };
+  const ctx = fileContext(p, salt, jsSource);
   const known = p.hashes?.key === salt ? p.hashes.files : undefined;
-  const seen = new Map<string, [number, number, string]>();
-  for (const f of files) {
+  // a file unchanged since the last run (same size and mtime, facts cached) is not read at all
+  const unchanged = (f: ScannedFile) => {
     const prev = known?.get(f.path);
-    if (prev && prev[0] === f.size && prev[1] === f.mtimeMs && store.has(prev[2])) {
+    return prev && prev[0] === f.size && prev[1] === f.mtimeMs && store.has(prev[2]) ? prev : undefined;
+  };
+  // issue 16: the files to read go to worker threads when that pays off (src/extract/pool.ts);
+  // their outcomes are applied below in file order, exactly as the in-process ones
+  let pooled: Array<FileOutcome | undefined> | undefined;
+  if (p.rubric && p.jobs !== 1) {
+    const todo = files.map((f, i) => (unchanged(f) ? -1 : i)).filter((i) => i >= 0);
+    const { extractInWorkers, workerCount } = await import('./pool.js');
+    const jobs = workerCount(p.jobs, todo.reduce((n, i) => n + (isCode(files[i]!.language) ? files[i]!.size : 0), 0), todo.length, p.workerMinBytes);
+    if (jobs > 1) {
+      ({ outcomes: pooled, started: stats.workers } = await extractInWorkers(root, files, todo, jobs, {
+        rubric: p.rubric, salt, jsSource, codeCache: p.codeCache, known: [...store.keys()],
+        sources: [p.prefilter.source, p.testPrefilter?.source ?? null, p.filter?.source ?? null], fault: p.workerFault,
+      }));
+    }
+  }
+  const seen = new Map<string, [number, number, string]>();
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    const prev = unchanged(f);
+    if (prev) {
       // unchanged since the last run: its facts without reading it
       const facts = store.get(prev[2])!;
       used.add(prev[2]);
@@ -111,19 +143,17 @@ export async function extractAll(
       out.push(a);
       continue;
     }
-    const text = readText(root, f.path);
-    if (text === 'binary') { skipped.binary++; continue; }
-    if (text === 'non-utf8') { skipped.nonUtf8++; continue; }
-    if (text === 'empty') { skipped.empty++; continue; }
-    if (text === 'unreadable') { skipped.unreadable++; continue; }
-    const hash = sha256(salt + f.path.replace(/^.*\./, '') + '\0' + text);
+    // a file a worker did not finish (none ran, or it failed) is extracted here, the same way
+    let o = pooled?.[i];
+    if (!o || ('hash' in o && !o.facts && !store.has(o.hash))) o = await extractFile(root, f, ctx, (h) => store.has(h));
+    if ('skip' in o) { skipped[o.skip]++; continue; }
+    const hash = o.hash;
     used.add(hash);
     seen.set(f.path, [f.size, f.mtimeMs, hash]);
     let facts = store.get(hash);
     if (facts) stats.cached++;
     else {
-      facts = await extractOne(f, text, p, loadTs, jsSource);
-      if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
+      facts = o.facts!;
       if (facts.parsed) stats.parsed++;
       else stats.prefiltered++;
       store.set(hash, facts);
@@ -138,6 +168,60 @@ export async function extractAll(
     p.hashes.files = seen;
   }
   return { files: out, stats, used };
+}
+
+/**
+ * What reading one file came to (issue 16: the unit a worker thread sends back, plain data for
+ * the structured clone): a skip reason (the `SkipCounts` key), or the content hash (the facts
+ * cache key) with the file's facts, which are left out when the hash was already known.
+ */
+export type FileOutcome =
+  | { skip: 'binary' | 'nonUtf8' | 'empty' | 'unreadable' }
+  | { hash: string; facts?: FileFacts };
+
+/** What `extractFile` needs besides the file: the plan, the cache salt, and the lazily loaded TypeScript front end. */
+export interface FileContext {
+  plan: ExtractPlan;
+  salt: string;
+  jsSource: boolean;
+  loadTs: () => Promise<typeof import('./typescript.js')>;
+}
+
+/**
+ * The per-file context of one extract run. The TypeScript front end (and so the compiler, with
+ * the plan's code cache) is imported on the first file that needs it, once per thread.
+ */
+export function fileContext(plan: ExtractPlan, salt: string, jsSource: boolean): FileContext {
+  let tsFront: typeof import('./typescript.js') | undefined;
+  return {
+    plan, salt, jsSource,
+    loadTs: async () => {
+      if (!tsFront) {
+        setCompilerCodeCache(plan.codeCache);
+        tsFront = await import('./typescript.js');
+      }
+      return tsFront;
+    },
+  };
+}
+
+/**
+ * Reads one file, hashes it (`sha256(salt, extension, text)`) and, unless `known(hash)`, runs its
+ * front end (suppression comments included). The same function runs in-process and in the
+ * extract workers (src/extract/worker.ts), so both give the same facts.
+ * @throws whatever a front end throws (the run fails, as it always did)
+ */
+export async function extractFile(root: string, f: ScannedFile, ctx: FileContext, known: (hash: string) => boolean): Promise<FileOutcome> {
+  const text = readText(root, f.path);
+  if (text === 'binary') return { skip: 'binary' };
+  if (text === 'non-utf8') return { skip: 'nonUtf8' };
+  if (text === 'empty') return { skip: 'empty' };
+  if (text === 'unreadable') return { skip: 'unreadable' };
+  const hash = sha256(ctx.salt + f.path.replace(/^.*\./, '') + '\0' + text);
+  if (known(hash)) return { hash };
+  let facts = await extractOne(f, text, ctx.plan, ctx.loadTs, ctx.jsSource);
+  if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };
+  return { hash, facts };
 }
 
 /**

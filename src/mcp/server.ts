@@ -17,6 +17,8 @@ export interface McpServerOptions {
   rubric: LoadedRubric;
   /** Use the user-level analysis cache (default true). */
   cache?: boolean;
+  /** Extract worker threads per audit (`EvaluateOptions.jobs`, issue 16); default: the target config's, else automatic. */
+  jobs?: number;
 }
 
 const INSTRUCTIONS =
@@ -53,7 +55,7 @@ function registerTool(server: McpServer, tool: ToolDef, opts: McpServerOptions):
     const progress = (p: EvaluateProgress) => {
       if (token !== undefined) sent.push(extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => {}));
     };
-    const ctx: ToolContext = { roots: opts.roots, rubric: opts.rubric, cache: opts.cache !== false, progress };
+    const ctx: ToolContext = { roots: opts.roots, rubric: opts.rubric, cache: opts.cache !== false, jobs: opts.jobs, progress };
     try {
       const out = await tool.run(args as never, ctx);
       await Promise.all(sent);

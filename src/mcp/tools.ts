@@ -22,6 +22,8 @@ export interface ToolContext {
   rubric: LoadedRubric;
   /** Use the user-level analysis cache (never inside the audited path). */
   cache: boolean;
+  /** Extract worker threads per audit (the server's `--jobs`; else the target config's `jobs`; else automatic). */
+  jobs?: number;
   /** Reports audit progress; a no-op unless the client sent a progressToken. */
   progress: (p: EvaluateProgress) => void;
 }
@@ -68,7 +70,7 @@ async function audit(path: string, ctx: ToolContext) {
   const rubric = config.rubric ? loadRubric(ctx.roots.resolve(config.rubric, 'the config\'s rubric')) : ctx.rubric;
   const baselineFile = config.baseline ? ctx.roots.resolve(config.baseline, 'the config\'s baseline') : undefined;
   const report = await evaluate({
-    target: root, rubric, maxFileSize: config.maxFileSize, exclude: config.exclude, cache: ctx.cache,
+    target: root, rubric, maxFileSize: config.maxFileSize, exclude: config.exclude, cache: ctx.cache, jobs: ctx.jobs ?? config.jobs,
     suppressions: config.suppressions, configFile: file, onEvent: (e) => ctx.progress(evaluateProgress(e)),
   });
   /** Marks findings new or unchanged against the config's baseline (last, as in the CLI). */
