@@ -97,7 +97,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const frameworks = activeFrameworks(rubric, files, root, reach);
   const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
-  const { context, detections } = detect(rubric, files, reach, model);
+  const { context, detections } = detect(rubric, files, reach, model, (name) => plan.filter.mayName(name));
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);

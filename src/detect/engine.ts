@@ -128,8 +128,11 @@ const RELATION_TEXT: Record<Relation, string> = {
  * @param files analysed files (facts + text of code files)
  * @param reach reachability from src/detect/reachability.ts
  * @param model the harness model from src/model (landmarks, call graph, relation sets)
+ * @param mayName the fact filter's name test (`FactFilter.mayName`) the files' wired-in records
+ *   were made with: the wired-in check then reads no file text but where a record cannot answer
+ *   (issue 16); without it every product file is read for the check
  */
-export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel): DetectResult {
+export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel, mayName?: (name: string) => boolean): DetectResult {
   const signals = compileAll(rubric);
   const fwOrigin = new Map<CompiledSignal, string>();
   const raw = [...matchSignals(signals, files), ...frameworkHits(model, files, fwOrigin)];
@@ -142,7 +145,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
   const mentions: Mentions = new Map();
-  // the lines hits point at, taken from the texts the wired-in pass reads anyway; the other
+  // the lines hits point at, taken from the texts the wired-in pass reads (if any); the other
   // files with hits are read once each afterwards (hits come in signal order, not file order)
   const want = wantedLines(raw);
   const lines: HitLines = new Map();
@@ -150,7 +153,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     const w = want.get(f);
     if (w && !lines.has(f)) lines.set(f, linesOf(text, w));
   };
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines);
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines, mayName);
   for (const [f, w] of want) if (!lines.has(f)) lines.set(f, linesOf(f.text, w));
   const hasLoop = model.loops.length > 0;
 

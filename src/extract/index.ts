@@ -12,6 +12,7 @@ import { scanTypeScriptImports } from './imports.js';
 import { extractSyntax } from './syntax.js';
 import { setCompilerCodeCache } from './ts-compiler.js';
 import { EXTRACTOR_VERSION } from './version.js';
+import { wiredFacts } from './wired-facts.js';
 
 export { EXTRACTOR_VERSION };
 
@@ -178,12 +179,29 @@ function lazyText(a: AnalyzedFile, root: string): void {
   });
 }
 
+/**
+ * The facts of one file read as `text`: its front end's, plus (for a product code file, when the
+ * plan has a fact filter) the wired-in record of src/extract/wired-facts.ts (issue 16).
+ */
 async function extractOne(
   f: ScannedFile,
   text: string,
   plan: ExtractPlan,
   loadTs: () => Promise<typeof import('./typescript.js')>,
   jsSource = true,
+): Promise<FileFacts> {
+  const facts = await frontEnd(f, text, plan, loadTs, jsSource);
+  const filter = plan.filter;
+  if (f.role === 'source' && isCode(f.language) && filter) return { ...facts, wired: wiredFacts(text, f.language, (t) => filter.mayName(t)) };
+  return facts;
+}
+
+async function frontEnd(
+  f: ScannedFile,
+  text: string,
+  plan: ExtractPlan,
+  loadTs: () => Promise<typeof import('./typescript.js')>,
+  jsSource: boolean,
 ): Promise<FileFacts> {
   const test = f.role === 'test';
   // test files pass by the signals that count test facts (all of them without that prefilter)

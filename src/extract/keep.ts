@@ -1,6 +1,7 @@
 import type { FactKind, Language, Role, Rubric } from '../rubric/schema.js';
 import { acceptsPlace, compileSignal, SignalIndex, type CompiledSignal } from '../detect/match.js';
 import { sha256 } from '../util/fs.js';
+import { flat } from './types.js';
 
 /**
  * Which facts are worth keeping (issue 16): in real agent repositories about 98% of the facts a
@@ -20,6 +21,13 @@ export interface FactFilter {
   forFile(role: Role, language: Language): KeepFn;
   /** True when some signal takes code facts (anything but paths and config text) in files of this role. */
   takesCode(role: Role): boolean;
+  /**
+   * True when some signal's value test passes `name` as a `decl` or `member` fact (roles and
+   * languages not checked): a superset of the declared names the wired-in check can be asked
+   * about, but for union names and names that are not identifiers (issue 16; see
+   * src/extract/wired-facts.ts). Memoized per name; a function of `source`.
+   */
+  mayName(name: string): boolean;
 }
 
 /** Keep test for one fact of one file. */
@@ -46,9 +54,15 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
   const source = sha256(JSON.stringify([rubric.context, rubric.landmarks, rubric.primitives.map((p) => p.criteria)]));
   const codeRoles = new Set<Role>();
   for (const sig of signals) if (sig.signal.kinds.some((k) => k !== 'path' && k !== 'text')) sig.roles.forEach((r) => codeRoles.add(r));
+  const named = new Map<string, boolean>();
   return {
     source,
     takesCode: (role) => codeRoles.has(role),
+    mayName(name) {
+      let v = named.get(name);
+      if (v === undefined) named.set(flat(name), (v = index.candidates('decl', name).length > 0 || index.candidates('member', name).length > 0));
+      return v;
+    },
     forFile(role, language) {
       const product = role === 'source';
       const python = language === 'python';
