@@ -93,6 +93,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
+  // the signal tests cached with unchanged files' facts: their values are not tested again
+  for (const f of files) plan.filter.prime(f.facts);
   const reach = computeReachability(root, files);
   const frameworks = activeFrameworks(rubric, files, root, reach);
   const model = buildModel(rubric, files, reach, frameworks);

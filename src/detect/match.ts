@@ -86,6 +86,8 @@ interface KindIndex {
   phrases?: PhraseIndex;
   /** A gate that rejects most values before the pattern alternation runs (see `stemGateOf`). */
   stemGate?: RegExp | 'always';
+  /** Answers seeded by `prime`, by their positions (`1,4`): one array per distinct answer. */
+  primed?: Map<string, CompiledSignal[]>;
 }
 
 /**
@@ -222,6 +224,35 @@ export class SignalIndex {
       }
       e.phrases = phraseIndexOf(e.list);
     }
+  }
+
+  /**
+   * Where the signals `candidates` gives for this value sit in the kind's signal list (ascending),
+   * for a cache of the answer (see `prime`). Issue 16.
+   */
+  positions(kind: FactKind, value: string): number[] {
+    const c = this.candidates(kind, value);
+    if (!c.length) return [];
+    const e = this.byKind.get(kind)!;
+    return c.map((sig) => e.list.indexOf(sig));
+  }
+
+  /**
+   * Seeds the memo of `candidates` with an answer `positions` gave by an index of the same
+   * signals (the facts cache keeps it per fact: a re-run does not test the values of unchanged
+   * files again). A value already tested is left alone. Equal answers share one array. Issue 16.
+   */
+  prime(kind: FactKind, value: string, positions: number[]): void {
+    const e = this.byKind.get(kind);
+    if (!e || e.memo.has(value)) return;
+    if (!positions.length) {
+      e.memo.set(value, NONE);
+      return;
+    }
+    const key = positions.join(',');
+    let list = e.primed?.get(key);
+    if (!list) (e.primed ??= new Map()).set(key, (list = positions.map((p) => e.list[p]!)));
+    e.memo.set(value, list);
   }
 
   /** True when some signal takes facts of this kind. */

@@ -180,8 +180,9 @@ function lazyText(a: AnalyzedFile, root: string): void {
 }
 
 /**
- * The facts of one file read as `text`: its front end's, plus (for a product code file, when the
- * plan has a fact filter) the wired-in record of src/extract/wired-facts.ts (issue 16).
+ * The facts of one file read as `text`: its front end's, plus (when the plan has a fact filter)
+ * the signals each fact passes (`FileFacts.sigs`) and, for a product code file, the wired-in
+ * record of src/extract/wired-facts.ts (issue 16).
  */
 async function extractOne(
   f: ScannedFile,
@@ -192,8 +193,10 @@ async function extractOne(
 ): Promise<FileFacts> {
   const facts = await frontEnd(f, text, plan, loadTs, jsSource);
   const filter = plan.filter;
-  if (f.role === 'source' && isCode(f.language) && filter) return { ...facts, wired: wiredFacts(text, f.language, (t) => filter.mayName(t)) };
-  return facts;
+  if (!filter) return facts;
+  const sigs = filter.signalsOf(facts.facts);
+  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, (t) => filter.mayName(t)) };
+  return { ...facts, sigs };
 }
 
 async function frontEnd(

@@ -1,7 +1,7 @@
 import type { FactKind, Language, Role, Rubric } from '../rubric/schema.js';
 import { acceptsPlace, compileSignal, SignalIndex, type CompiledSignal } from '../detect/match.js';
 import { sha256 } from '../util/fs.js';
-import { flat } from './types.js';
+import { flat, type Fact, type FileFacts } from './types.js';
 
 /**
  * Which facts are worth keeping (issue 16): in real agent repositories about 98% of the facts a
@@ -28,6 +28,15 @@ export interface FactFilter {
    * src/extract/wired-facts.ts). Memoized per name; a function of `source`.
    */
   mayName(name: string): boolean;
+  /**
+   * The signals each fact's value passes (`SignalIndex.positions`), sparse: `[fact index,
+   * position...]` for the facts some signal's value test passes. Kept with the facts
+   * (`FileFacts.sigs`) so that a re-run seeds the signal index instead of testing the values of
+   * unchanged files again (`prime`). Issue 16.
+   */
+  signalsOf(facts: Fact[]): Array<number[]>;
+  /** Seeds the shared signal index with a file's `sigs` (no-op without them). */
+  prime(facts: FileFacts): void;
 }
 
 /** Keep test for one fact of one file. */
@@ -58,6 +67,20 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
   return {
     source,
     takesCode: (role) => codeRoles.has(role),
+    signalsOf(facts) {
+      const out: Array<number[]> = [];
+      facts.forEach((f, i) => {
+        const p = index.positions(f.k, f.v);
+        if (p.length) out.push([i, ...p]);
+      });
+      return out;
+    },
+    prime(ff) {
+      if (!ff.sigs) return;
+      const at = new Map<number, number[]>();
+      for (const [i, ...p] of ff.sigs) at.set(i!, p);
+      ff.facts.forEach((f, i) => index.prime(f.k, f.v, at.get(i) ?? []));
+    },
     mayName(name) {
       let v = named.get(name);
       if (v === undefined) named.set(flat(name), (v = index.candidates('decl', name).length > 0 || index.candidates('member', name).length > 0));

@@ -41,6 +41,13 @@ export interface FileFacts {
    * Issue 16.
    */
   wired?: WiredFacts;
+  /**
+   * Which signals each fact's value passes, from the fact filter's signal index
+   * (`FactFilter.signalsOf`): `[fact index, position in the kind's signal list...]` for the facts
+   * some signal's value test passes, none for the others; absent when no fact filter was used.
+   * Issue 16.
+   */
+  sigs?: Array<number[]>;
 }
 
 /**

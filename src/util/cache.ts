@@ -4,6 +4,29 @@ import type { FileFacts } from '../extract/types.js';
 import { sha256, userCacheDir, writeFileAtomic } from './fs.js';
 
 /**
+ * JSON text with every non-ASCII character escaped (`\\u00e9`): a cache file is then pure ASCII,
+ * and `readCacheText` decodes it byte for byte. Issue 16: a handful of non-ASCII characters made
+ * the whole 6 MB facts text a two-byte string, slow to decode and to parse.
+ */
+export function asciiJson(data: unknown): string {
+  const json = JSON.stringify(data);
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/**
+ * A cache file's text: read as Latin-1 (a copy of the bytes) when it is pure ASCII, as UTF-8
+ * otherwise (a file written by an older version).
+ * @throws the fs error when the file cannot be read
+ */
+export function readCacheText(file: string): string {
+  const text = readFileSync(file, 'latin1');
+  return NON_ASCII.test(text) ? readFileSync(file, 'utf8') : text;
+}
+
+/**
  * On-disk cache in the user's cache directory (never inside the scanned repository):
  * - facts: per-file facts keyed by content hash (an unchanged file is never parsed twice);
  * - run memo: the last report keyed by (tool, rubric, options, every file's path+size+mtime),
@@ -12,6 +35,8 @@ import { sha256, userCacheDir, writeFileAtomic } from './fs.js';
  */
 export class AnalysisCache {
   private readonly dir: string | undefined;
+  /** Hashes held by `facts.json` as loaded (the base the delta file adds to). */
+  private baseKeys = new Set<string>();
 
   /**
    * @param root absolute path of the scanned repository (one cache folder per root)
@@ -36,7 +61,7 @@ export class AnalysisCache {
   private read<T>(name: string): T | undefined {
     if (!this.dir) return undefined;
     try {
-      return JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T;
+      return JSON.parse(readCacheText(join(this.dir, name))) as T;
     } catch {
       return undefined;
     }
@@ -45,26 +70,49 @@ export class AnalysisCache {
   private write(name: string, data: unknown): void {
     if (!this.dir) return;
     try {
-      writeFileAtomic(join(this.dir, name), JSON.stringify(data));
+      writeFileAtomic(join(this.dir, name), asciiJson(data));
     } catch {
       /* a cache that cannot be written is only slower */
     }
   }
 
-  /** Facts by content hash. */
+  /** Facts by content hash: `facts.json` and the entries `facts-delta.json` adds to it. */
   loadFacts(): Map<string, FileFacts> {
     const obj = this.read<Record<string, FileFacts>>('facts.json');
-    return new Map(obj ? Object.entries(obj) : []);
+    const store = new Map(obj ? Object.entries(obj) : []);
+    this.baseKeys = new Set(store.keys());
+    const delta = obj ? this.read<Record<string, FileFacts>>('facts-delta.json') : undefined;
+    if (delta) for (const [h, f] of Object.entries(delta)) store.set(h, f);
+    return store;
   }
 
-  /** Stores the facts of this run's files only (entries of deleted/changed files are pruned). */
+  /**
+   * Stores the facts of this run's files only (entries of deleted/changed files are pruned).
+   * Issue 16: a re-run after a few files changed writes only their entries (`facts-delta.json`,
+   * on top of the `facts.json` it loaded) instead of every file's facts again; the base is
+   * rewritten (and the delta emptied) once the delta or the stale entries of the base pass a
+   * tenth of the base.
+   */
   saveFacts(store: Map<string, FileFacts>, used: Set<string>): void {
+    const base = this.baseKeys;
+    const added = [...used].filter((h) => !base.has(h) && store.has(h)).sort();
+    let stale = base.size;
+    for (const h of used) if (base.has(h)) stale--;
+    const limit = Math.max(64, base.size / 10);
+    if (base.size && added.length <= limit && stale <= limit) {
+      const out: Record<string, FileFacts> = {};
+      for (const h of added) out[h] = store.get(h)!;
+      this.write('facts-delta.json', out);
+      return;
+    }
     const out: Record<string, FileFacts> = {};
     for (const h of [...used].sort()) {
       const f = store.get(h);
       if (f) out[h] = f;
     }
     this.write('facts.json', out);
+    this.write('facts-delta.json', {});
+    this.baseKeys = new Set(Object.keys(out));
   }
 
   /**
