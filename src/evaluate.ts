@@ -99,7 +99,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const frameworks = activeFrameworks(rubric, files, root, reach);
   const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
-  const { context, detections } = detect(rubric, files, reach, model, (name) => plan.filter.mayName(name));
+  const lines = cache.enabled ? cache.loadLines() : undefined;
+  const { context, detections } = detect(rubric, files, reach, model, { mayName: (name) => plan.filter.mayName(name), lines });
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);
@@ -136,6 +137,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (cache.enabled) {
     cache.saveFacts(store, used);
     if (hashes) cache.saveHashes(hashes);
+    if (lines) cache.saveLines(lines, used);
     cache.saveRun(runKey, JSON.stringify(report));
   }
   emit({ type: 'done', ms: ms(), cached: false });

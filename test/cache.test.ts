@@ -105,3 +105,34 @@ describe('analysis cache files (issue 16)', () => {
     expect(shared.candidates('decl', 'zzqq').length).toBe(1);
   });
 });
+
+describe('cached re-runs give the report of an uncached run (issue 16)', () => {
+  test('after an edit that moves evidence lines, the cached re-run (records, signal answers, kept evidence lines) gives the uncached report', async () => {
+    const { cpSync, readdirSync: ls, readFileSync: rd, writeFileSync: wr, utimesSync } = await import('node:fs');
+    const { evaluate } = await import('../src/evaluate.js');
+    const { fixture } = await import('./helpers.js');
+    const saved = process.env.PLUMBLINE_CACHE_DIR;
+    process.env.PLUMBLINE_CACHE_DIR = tmp('plumbline-cache-');
+    try {
+      const root = tmp('plumbline-rerun-');
+      cpSync(fixture('ts-full-harness'), root, { recursive: true });
+      const first = await evaluate({ target: root });
+      expect(first).toEqual(await evaluate({ target: root, cache: false }));
+      const sub = ls(process.env.PLUMBLINE_CACHE_DIR).find((d) => d !== 'v8')!;
+      const kept = JSON.parse(rd(join(process.env.PLUMBLINE_CACHE_DIR, sub, 'lines.json'), 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(kept).length).toBeGreaterThan(0);
+      // two lines at the top of a file with evidence: its lines move, the others' do not
+      const file = first.primitives.flatMap((p) => p.evidence).find((e) => e.file.endsWith('.ts'))!.file;
+      const path = join(root, file);
+      wr(path, `// one\n// two\n${rd(path, 'utf8')}`);
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      const cached = await evaluate({ target: root });
+      const uncached = await evaluate({ target: root, cache: false });
+      expect(cached).toEqual(uncached);
+      expect(JSON.stringify(cached)).not.toEqual(JSON.stringify(first));
+    } finally {
+      if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
+      else process.env.PLUMBLINE_CACHE_DIR = saved;
+    }
+  });
+});

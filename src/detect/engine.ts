@@ -1,3 +1,4 @@
+import { flat } from '../extract/types.js';
 import type { ContextFlag, Criterion, FactKind, Relation, Rubric } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
@@ -105,6 +106,17 @@ function checkedSnippet(h: RawHit, lines: HitLines): string | undefined {
   return raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
 }
 
+/**
+ * Evidence lines kept across runs (src/util/cache.ts), by the file's content hash: line number
+ * -> its text, or null for a line past the end. A content hash names one text, so a kept line is
+ * the line the file would give. Issue 16.
+ */
+export interface LineStore {
+  get(hash: string): Record<number, string | null> | undefined;
+  /** Adds lines read from the file with this content hash. */
+  put(hash: string, lines: Record<number, string | null>): void;
+}
+
 /** Output of the detect stage. */
 export interface DetectResult {
   context: Context;
@@ -128,11 +140,20 @@ const RELATION_TEXT: Record<Relation, string> = {
  * @param files analysed files (facts + text of code files)
  * @param reach reachability from src/detect/reachability.ts
  * @param model the harness model from src/model (landmarks, call graph, relation sets)
- * @param mayName the fact filter's name test (`FactFilter.mayName`) the files' wired-in records
- *   were made with: the wired-in check then reads no file text but where a record cannot answer
- *   (issue 16); without it every product file is read for the check
+ * @param opts.mayName the fact filter's name test (`FactFilter.mayName`) the files' wired-in
+ *   records were made with: the wired-in check then reads no file text but where a record cannot
+ *   answer (issue 16); without it every product file is read for the check
+ * @param opts.lines the evidence lines of earlier runs by content hash: a file whose wanted lines
+ *   are all there is not read for its snippets; lines read are added to it (issue 16)
  */
-export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel, mayName?: (name: string) => boolean): DetectResult {
+export function detect(
+  rubric: Rubric,
+  files: AnalyzedFile[],
+  reach: Reachability,
+  model: HarnessModel,
+  opts: { mayName?: (name: string) => boolean; lines?: LineStore } = {},
+): DetectResult {
+  const { mayName, lines: store } = opts;
   const signals = compileAll(rubric);
   const fwOrigin = new Map<CompiledSignal, string>();
   const raw = [...matchSignals(signals, files), ...frameworkHits(model, files, fwOrigin)];
@@ -149,12 +170,41 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   // files with hits are read once each afterwards (hits come in signal order, not file order)
   const want = wantedLines(raw);
   const lines: HitLines = new Map();
+  const known = (f: AnalyzedFile, w: Set<number>): Map<number, string> | undefined => {
+    const got = store?.get(f.hash);
+    if (!got) return undefined;
+    const out = new Map<number, string>();
+    for (const l of w) {
+      const t = got[l];
+      if (t === undefined) return undefined;
+      if (t !== null) out.set(l, t);
+    }
+    return out;
+  };
+  const read = (f: AnalyzedFile, w: Set<number>, text: string | undefined) => {
+    const got = linesOf(text, w);
+    lines.set(f, got);
+    if (store && text !== undefined) {
+      const rec: Record<number, string | null> = {};
+      // copied out of the text (a slice would keep the whole text alive in the store)
+      for (const l of w) {
+        const t = got.get(l);
+        rec[l] = t === undefined ? null : flat(t);
+      }
+      store.put(f.hash, rec);
+    }
+  };
   const takeLines = (f: AnalyzedFile, text: string) => {
     const w = want.get(f);
-    if (w && !lines.has(f)) lines.set(f, linesOf(text, w));
+    if (w && !lines.has(f)) read(f, w, text);
   };
+  // lines of earlier runs first: a file whose wanted lines are all known is not read
+  for (const [f, w] of want) {
+    const k = known(f, w);
+    if (k) lines.set(f, k);
+  }
   const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines, mayName);
-  for (const [f, w] of want) if (!lines.has(f)) lines.set(f, linesOf(f.text, w));
+  for (const [f, w] of want) if (!lines.has(f)) read(f, w, f.text);
   const hasLoop = model.loops.length > 0;
 
   const criterionOf = new Map<string, Criterion>();

@@ -341,12 +341,17 @@ export function phraseSpecificity(sig: CompiledSignal, value: string): number {
   if (!phrases || phrases.length === 0) return 1;
   let compiled = SPEC_PHRASES.get(sig);
   if (!compiled) {
-    compiled = phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length }));
+    compiled = { phrases: phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length })), memo: new Map() };
     SPEC_PHRASES.set(sig, compiled);
   }
+  // memoized per value (issue 16: the same callee path or name is weighed for many hits)
+  const known = compiled.memo.get(value);
+  if (known !== undefined) return known;
   const words = wordsOf(value);
   let best = 0;
-  for (const { re, n } of compiled) if (n > best && re.test(words)) best = n;
-  return Math.min(2, Math.max(1, best));
+  for (const { re, n } of compiled.phrases) if (n > best && re.test(words)) best = n;
+  const out = Math.min(2, Math.max(1, best));
+  compiled.memo.set(flat(value), out);
+  return out;
 }
-const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();
+const SPEC_PHRASES = new WeakMap<CompiledSignal, { phrases: Array<{ re: RegExp; n: number }>; memo: Map<string, number> }>();

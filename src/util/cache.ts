@@ -129,6 +129,26 @@ export class AnalysisCache {
     this.write('hashes.json', { key: hashes.key, files: [...hashes.files].map(([p, [size, mtime, hash]]) => [p, size, mtime, hash]) });
   }
 
+  /**
+   * Evidence lines of earlier runs by content hash (src/detect/engine.ts `LineStore`), from
+   * `lines.json`; `saveLines` writes it back only when lines were added or a tenth is stale.
+   * Issue 16: a re-run reads no file for its snippets but the changed ones.
+   */
+  loadLines(): LineCache {
+    const obj = this.read<Record<string, Record<number, string | null>>>('lines.json');
+    return new LineCache(new Map(obj ? Object.entries(obj) : []));
+  }
+
+  /** Writes the lines of the content hashes this run used (see `loadLines`). */
+  saveLines(lines: LineCache, used: Set<string>): void {
+    let stale = 0;
+    for (const h of lines.map.keys()) if (!used.has(h)) stale++;
+    if (!lines.added && stale <= Math.max(64, lines.map.size / 10)) return;
+    const out: Record<string, Record<number, string | null>> = {};
+    for (const [h, l] of lines.map) if (used.has(h)) out[h] = l;
+    this.write('lines.json', out);
+  }
+
   /** The memoized report text for `key`, if any. */
   loadRun(key: string): string | undefined {
     const r = this.read<{ key: string; report: string }>('run.json');
@@ -137,5 +157,21 @@ export class AnalysisCache {
 
   saveRun(key: string, report: string): void {
     this.write('run.json', { key, report });
+  }
+}
+
+/** Evidence lines by content hash (see `AnalysisCache.loadLines`); `added` once lines were put. */
+export class LineCache {
+  added = false;
+
+  constructor(readonly map: Map<string, Record<number, string | null>>) {}
+
+  get(hash: string): Record<number, string | null> | undefined {
+    return this.map.get(hash);
+  }
+
+  put(hash: string, lines: Record<number, string | null>): void {
+    this.map.set(hash, { ...this.map.get(hash), ...lines });
+    this.added = true;
   }
 }
