@@ -258,7 +258,7 @@ export function detect(
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
-  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; spec: number }>();
+  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; hit: RawHit }>();
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source' && !h.testRegion;
@@ -292,7 +292,7 @@ export function detect(
       snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
       ...(fw ? { origin: `framework:${fw}` } : {}),
     };
-    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: phraseSpecificity(h.sig, h.value) });
+    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, hit: h });
   }
   // a line that holds a framework option is that option, not also the app's own mechanism for the same criterion
   const fwLines = new Set<string>();
@@ -302,9 +302,10 @@ export function detect(
   const anchorOf = new Map<Evidence, number>();
   const kindOf = new Map<Evidence, FactKind>();
   const specOf = new Map<Evidence, number>();
-  for (const { owner, ev, anchor, kind, spec } of best.values()) {
+  for (const { owner, ev, anchor, kind, hit } of best.values()) {
     kindOf.set(ev, kind);
-    specOf.set(ev, spec);
+    // the phrase specificity only of the items kept (issue 16: not of every hit weighed)
+    specOf.set(ev, phraseSpecificity(hit.sig, hit.value));
     const list = byOwner.get(owner) ?? [];
     list.push(ev);
     byOwner.set(owner, list);
@@ -466,7 +467,14 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || isCall(a) - isCall(b) || b.strength - a.strength || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  // each item's keys computed once, not at every comparison (issue 16)
+  const keys = new Map<Evidence, [number, number, number, number, number]>();
+  for (const e of evs) keys.set(e, [rank(e), isCall(e), distOf(e), order(e), spec(e)]);
+  return [...evs].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return Number(b.tied) - Number(a.tied) || ka[0] - kb[0] || ka[1] - kb[1] || b.strength - a.strength || ka[2] - kb[2] || ka[3] - kb[3] || kb[4] - ka[4] || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal);
+  });
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */

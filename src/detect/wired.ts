@@ -74,13 +74,16 @@ export function computeWiredNames(
     // name's runs missing from a file rules the name out there); `null` when some such name has
     // no run to look for (every file of the family is read)
     const uncovered = new Map<string, Array<string[]> | null>();
+    // a name some record lists passed `mayName` when that record was made (the same fact filter)
+    const listed = new Set<string>();
+    if (mayName) for (const f of files) if (f.role === 'source') for (const [t] of f.facts.wired?.m ?? []) if (names.has(t)) listed.add(t);
     for (const [name, fams] of names) {
       const ident = IDENT_ONLY.test(name);
       if (ident) {
         minLen = Math.min(minLen, name.length);
         maxLen = Math.max(maxLen, name.length);
       } else for (const fam of fams) (odd.get(fam) ?? odd.set(fam, []).get(fam)!).push(name);
-      if (ident && mayName?.(name)) continue;
+      if (ident && mayName && (listed.has(name) || mayName(name))) continue;
       const runs = (name.match(/[A-Za-z0-9_$]+/g) ?? []).filter((r) => /[^0-9]/.test(r));
       for (const fam of fams) {
         if (uncovered.get(fam) === null) continue;
