@@ -78,7 +78,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
 
   // the pipeline's modules load only on a cache miss: an unchanged re-run needs none of them
-  const [{ extractAll }, { buildPrefilter }, { buildFactFilter }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
+  const [{ extractAll }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
     import('./extract/index.js'), import('./extract/prefilter.js'), import('./extract/keep.js'), import('./detect/reachability.js'), import('./detect/engine.js'),
     import('./model/build.js'), import('./model/frameworks.js'), import('./rubric/all-signals.js'), import('./model/map.js'), import('./score/score.js'), import('./score/suppress.js'),
   ]);
@@ -100,7 +100,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
   const lines = cache.enabled ? cache.loadLines() : undefined;
-  const { context, detections } = detect(rubric, files, reach, model, { mayName: (name) => plan.filter.mayName(name), lines });
+  const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter, plan.filter), lines });
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);

@@ -140,7 +140,7 @@ const RELATION_TEXT: Record<Relation, string> = {
  * @param files analysed files (facts + text of code files)
  * @param reach reachability from src/detect/reachability.ts
  * @param model the harness model from src/model (landmarks, call graph, relation sets)
- * @param opts.mayName the fact filter's name test (`FactFilter.mayName`) the files' wired-in
+ * @param opts.mayName the name test (`nameTest` of src/extract/keep.ts) the files' wired-in
  *   records were made with: the wired-in check then reads no file text but where a record cannot
  *   answer (issue 16); without it every product file is read for the check
  * @param opts.lines the evidence lines of earlier runs by content hash: a file whose wanted lines

@@ -1,7 +1,7 @@
 import type { AnalyzedFile } from '../extract/index.js';
-import { COMMENT_PREFIX, isIdentChar, productText, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
+import { COMMENT_PREFIX, isIdentChar, productText, trieAlternation, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
 
-export { withoutRustTestModules };
+export { trieAlternation, withoutRustTestModules };
 
 /**
  * The wired-in check (issue: "tell wired-in code from look-alikes"): a declared name counts as
@@ -236,33 +236,4 @@ function mayHold(w: WiredFacts, uncovered: Array<string[]> | null | undefined): 
   if (uncovered === undefined) return false;
   if (uncovered === null) return true;
   return uncovered.some((runs) => runs.every((r) => w.u.includes(` ${r} `) || w.x.includes(` ${r} `)));
-}
-
-/**
- * A regex alternation of identifiers shaped as a trie (`Perm(?:issionDecision(?:1|2)|it)`):
- * names in a codebase share long prefixes, and V8 tries the alternatives of a flat list one by
- * one at every position. Longer names are tried before their prefixes (`ab(?:c|)`), and the
- * caller's right boundary then picks the whole identifier.
- */
-export function trieAlternation(names: string[]): string {
-  interface Node { next: Map<string, Node>; end: boolean }
-  const root: Node = { next: new Map(), end: false };
-  for (const n of names) {
-    let cur = root;
-    for (const c of n) {
-      let nx = cur.next.get(c);
-      if (!nx) cur.next.set(c, (nx = { next: new Map(), end: false }));
-      cur = nx;
-    }
-    cur.end = true;
-  }
-  const esc = (c: string) => c.replace(/[$.*+?^{}()|[\]\\]/g, '\\$&');
-  const emit = (n: Node): string => {
-    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => esc(c) + emit(m));
-    if (n.end) alts.push('');
-    if (alts.length === 0) return '';
-    if (alts.length === 1) return alts[0]!;
-    return `(?:${alts.join('|')})`;
-  };
-  return `(?:${emit(root)})`;
 }

@@ -3,7 +3,7 @@ import { readText } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
 import { flat, type FileFacts } from './types.js';
-import type { FactFilter, KeepFn } from './keep.js';
+import { nameTest, type FactFilter, type KeepFn } from './keep.js';
 import type { Prefilter } from './prefilter.js';
 import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
@@ -195,7 +195,7 @@ async function extractOne(
   const filter = plan.filter;
   if (!filter) return facts;
   const sigs = filter.signalsOf(facts.facts);
-  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, (t) => filter.mayName(t)) };
+  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter, filter)) };
   return { ...facts, sigs };
 }
 

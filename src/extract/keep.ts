@@ -2,6 +2,7 @@ import type { FactKind, Language, Role, Rubric } from '../rubric/schema.js';
 import { acceptsPlace, compileSignal, SignalIndex, type CompiledSignal } from '../detect/match.js';
 import { sha256 } from '../util/fs.js';
 import { flat, type Fact, type FileFacts } from './types.js';
+import type { Prefilter } from './prefilter.js';
 
 /**
  * Which facts are worth keeping (issue 16): in real agent repositories about 98% of the facts a
@@ -52,6 +53,29 @@ export function allSignals(rubric: Rubric): CompiledSignal[] {
   for (const p of rubric.primitives) for (const c of p.criteria) for (const s of c.signals) out.push(compileSignal(p.id, c.id, s));
   return out;
 }
+
+/**
+ * The name test of the wired-in records (src/extract/wired-facts.ts): the rubric prefilter's stem
+ * test first (cheap, rejects about 70% of a codebase's identifiers), then `FactFilter.mayName`.
+ * One memoized function per filter, so the extract stage and the detect stage ask the same test
+ * (which names a record covers is whatever this says: the detect stage reads the text for any
+ * other name, so the answers stay exact whatever the test). Issue 16.
+ */
+export function nameTest(prefilter: Prefilter, filter: FactFilter): (name: string) => boolean {
+  let fn = NAME_TESTS.get(filter)?.get(prefilter);
+  if (fn) return fn;
+  const memo = new Map<string, boolean>();
+  fn = (name) => {
+    let v = memo.get(name);
+    if (v === undefined) memo.set(flat(name), (v = prefilter.test(name) && filter.mayName(name)));
+    return v;
+  };
+  const byPrefilter = NAME_TESTS.get(filter) ?? new WeakMap<Prefilter, (name: string) => boolean>();
+  byPrefilter.set(prefilter, fn);
+  NAME_TESTS.set(filter, byPrefilter);
+  return fn;
+}
+const NAME_TESTS = new WeakMap<FactFilter, WeakMap<Prefilter, (name: string) => boolean>>();
 
 /** Builds the fact filter from the rubric's signals. */
 export function buildFactFilter(rubric: Rubric): FactFilter {

@@ -8,7 +8,7 @@ import { flat } from './types.js';
  *
  * Compact by design: identifier sets are one space-delimited string each (searched with
  * `includes(' name ')`, never split), and occurrence lines are kept only for identifiers that a
- * signal could make a declared name (`mayName`).
+ * signal could make a declared name (`nameTest` of src/extract/keep.ts).
  */
 export interface WiredFacts {
   /**
@@ -39,11 +39,6 @@ export const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
 /** `[A-Za-z0-9_$]` by char code. */
 export function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
-
-/** A JavaScript line terminator (where `^` and `$` of a multiline regex match). */
-function isLineBreak(c: number): boolean {
-  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
 /** Blanks removed text but keeps its line breaks, so line numbers stay true. */
@@ -87,88 +82,61 @@ export function withoutRustTestModules(text: string): string {
   return out + text.slice(last);
 }
 
-/** True when the run holds a character other than a digit. */
-function hasNonDigit(run: string): boolean {
-  for (let i = 0; i < run.length; i++) {
-    const c = run.charCodeAt(i);
-    if (c < 48 || c > 57) return true;
-  }
-  return false;
-}
+/** Identifier tokens as `isFileUsed` reads them: `[A-Za-z_$][\w$]*`. */
+const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
+/** Line comments as `isFileUsed` removes them: from `//` or `#` (not `#[`) at a line start or after a space or tab. */
+const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
+/** Maximal identifier runs that hold a non-digit (leftmost-longest: a run's whole text). */
+const RUN_WITH_LETTER = /[A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** Maximal runs that begin with a digit and hold a non-digit (`2fa`). */
+const DIGIT_LED_RUN = /(?<![A-Za-z0-9_$])[0-9]+[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** Maximal runs of digits only. */
+const DIGIT_RUN = /(?<![A-Za-z0-9_$])[0-9]+(?![A-Za-z0-9_$])/g;
 
 /**
- * The wired-in record of one product code file (see `WiredFacts`), in two passes over the text:
- * identifier runs with their line-comment state, then (only when some run passes `mayName`) the
- * uses of those runs in the product text. Issue 16.
- * @param mayName true for an identifier that some signal could make a declared name (the fact
- *   filter's `mayName`); the detect stage asks the same test to know which names `m` covers
+ * The wired-in record of one product code file (see `WiredFacts`), from native regex scans: the
+ * tokens outside line comments (`u`), the runs in comments and those that begin with a digit
+ * (`x`), then, for the runs that pass `mayName`, their uses in the product text (`m`). Issue 16.
+ * @param mayName true for an identifier that some signal could make a declared name (`nameTest`
+ *   of src/extract/keep.ts); the detect stage asks the same test to know which names `m` covers
  */
 export function wiredFacts(text: string, language: string, mayName: (name: string) => boolean): WiredFacts {
-  const u = new Set<string>();
-  // runs inside line comments or beginning with a digit: their own form is not a token of `u`
+  const comments: string[] = [];
+  const stripped = text.replace(LINE_COMMENT, (c) => {
+    comments.push(c);
+    return '';
+  });
+  const u = new Set(stripped.match(IDENT_TOKEN));
+  // every maximal run with a non-digit is in `u` or `x`: runs in removed comments, runs that
+  // begin with a digit, and (Rust test modules blanked mid-line) runs the blanking joins
   const other = new Set<string>();
-  const named = new Set<string>();
-  const tested = new Set<string>();
-  const n = text.length;
-  let inComment = false;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isLineBreak(c)) {
-      inComment = false;
-      i++;
-      continue;
-    }
-    if (isIdentChar(c)) {
-      const start = i;
-      while (i < n && isIdentChar(text.charCodeAt(i))) i++;
-      const run = text.slice(start, i);
-      if (!tested.has(run)) {
-        tested.add(run);
-        if (mayName(run)) named.add(run);
-      }
-      let s = 0;
-      while (s < run.length && run.charCodeAt(s) >= 48 && run.charCodeAt(s) <= 57) s++;
-      if (inComment || s > 0) {
-        if (s < run.length) other.add(run);
-        if (!inComment && s < run.length) u.add(run.slice(s));
-      } else u.add(run);
-      continue;
-    }
-    if (!inComment && ((c === 47 && text.charCodeAt(i + 1) === 47) || (c === 35 && text.charCodeAt(i + 1) !== 91))) {
-      const p = i === 0 ? 10 : text.charCodeAt(i - 1);
-      if (isLineBreak(p) || p === 32 || p === 9) inComment = true;
-    }
-    i++;
-  }
-  const m: Array<[string, number[]]> = [];
+  const addRuns = (s: string, re: RegExp) => {
+    for (const r of s.match(re) ?? []) if (!u.has(r)) other.add(r);
+  };
+  for (const c of comments) addRuns(c, RUN_WITH_LETTER);
+  addRuns(stripped, DIGIT_LED_RUN);
   const product = productText(text, language);
-  const rewritten = product !== text;
-  if (named.size || rewritten) {
+  if (language === 'rust' && product !== text) addRuns(product, RUN_WITH_LETTER);
+  // the runs a signal could make a declared name (digit runs too: a name may be all digits)
+  const named: string[] = [];
+  for (const t of u) if (mayName(t)) named.push(t);
+  for (const t of other) if (mayName(t)) named.push(t);
+  for (const t of new Set(text.match(DIGIT_RUN))) if (mayName(t)) named.push(t);
+  const m: Array<[string, number[]]> = [];
+  if (named.length) {
     const lines = new Map<string, number[]>();
+    // runs are matched whole (both boundaries), so a flat alternation in any order is exact;
+    // `$` is the only character of a run a regex reads specially
+    const re = new RegExp(`(?<![A-Za-z0-9_$])(?:${named.map((t) => t.replace(/\$/g, '\\$')).join('|')})(?![A-Za-z0-9_$])`, 'g');
     let line = 1;
     let at = 0;
-    const pn = product.length;
-    let k = 0;
-    while (k < pn) {
-      if (!isIdentChar(product.charCodeAt(k))) {
-        k++;
-        continue;
-      }
-      const start = k;
-      while (k < pn && isIdentChar(product.charCodeAt(k))) k++;
-      const t = product.slice(start, k);
-      // removing a block can join two runs into a new one: it must be known to `x`
-      if (rewritten && !tested.has(t)) {
-        tested.add(t);
-        if (hasNonDigit(t) && !u.has(t)) other.add(t);
-        if (mayName(t)) named.add(t);
-      }
-      if (!named.has(t)) continue;
+    for (const hit of product.matchAll(re)) {
+      const start = hit.index;
       const lineStart = product.lastIndexOf('\n', start) + 1;
       if (COMMENT_PREFIX.test(product.slice(lineStart, start))) continue;
       for (let b = product.indexOf('\n', at); b >= 0 && b < start; b = product.indexOf('\n', b + 1)) line++;
       at = start;
+      const t = hit[0];
       const list = lines.get(t);
       if (list) list.push(line);
       else lines.set(t, [line]);
@@ -177,6 +145,35 @@ export function wiredFacts(text: string, language: string, mayName: (name: strin
     for (const [t, l] of lines) m.push([flat(t), l]);
   }
   const x: string[] = [];
-  for (const r of other) if (!u.has(r)) x.push(r);
+  for (const r of other) x.push(r);
   return { u: u.size ? ` ${[...u].join(' ')} ` : ' ', x: x.length ? ` ${x.join(' ')} ` : ' ', m };
+}
+
+/**
+ * A regex alternation of identifiers shaped as a trie (`Perm(?:issionDecision(?:1|2)|it)`):
+ * names in a codebase share long prefixes, and V8 tries the alternatives of a flat list one by
+ * one at every position. Longer names are tried before their prefixes (`ab(?:c|)`), and the
+ * caller's right boundary then picks the whole identifier.
+ */
+export function trieAlternation(names: string[]): string {
+  interface Node { next: Map<string, Node>; end: boolean }
+  const root: Node = { next: new Map(), end: false };
+  for (const n of names) {
+    let cur = root;
+    for (const c of n) {
+      let nx = cur.next.get(c);
+      if (!nx) cur.next.set(c, (nx = { next: new Map(), end: false }));
+      cur = nx;
+    }
+    cur.end = true;
+  }
+  const esc = (c: string) => c.replace(/[$.*+?^{}()|[\]\\]/g, '\\$&');
+  const emit = (n: Node): string => {
+    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => esc(c) + emit(m));
+    if (n.end) alts.push('');
+    if (alts.length === 0) return '';
+    if (alts.length === 1) return alts[0]!;
+    return `(?:${alts.join('|')})`;
+  };
+  return `(?:${emit(root)})`;
 }
