@@ -100,7 +100,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
   const lines = cache.enabled ? cache.loadLines() : undefined;
-  const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter, plan.filter), lines });
+  const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter), lines });
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);

@@ -195,7 +195,7 @@ async function extractOne(
   const filter = plan.filter;
   if (!filter) return facts;
   const sigs = filter.signalsOf(facts.facts);
-  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter, filter)) };
+  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter)) };
   return { ...facts, sigs };
 }
 

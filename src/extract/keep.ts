@@ -23,13 +23,6 @@ export interface FactFilter {
   /** True when some signal takes code facts (anything but paths and config text) in files of this role. */
   takesCode(role: Role): boolean;
   /**
-   * True when some signal's value test passes `name` as a `decl` or `member` fact (roles and
-   * languages not checked): a superset of the declared names the wired-in check can be asked
-   * about, but for union names and names that are not identifiers (issue 16; see
-   * src/extract/wired-facts.ts). Memoized per name; a function of `source`.
-   */
-  mayName(name: string): boolean;
-  /**
    * The signals each fact's value passes (`SignalIndex.positions`), sparse: `[fact index,
    * position...]` for the facts some signal's value test passes. Kept with the facts
    * (`FileFacts.sigs`) so that a re-run seeds the signal index instead of testing the values of
@@ -56,26 +49,27 @@ export function allSignals(rubric: Rubric): CompiledSignal[] {
 
 /**
  * The name test of the wired-in records (src/extract/wired-facts.ts): the rubric prefilter's stem
- * test first (cheap, rejects about 70% of a codebase's identifiers), then `FactFilter.mayName`.
- * One memoized function per filter, so the extract stage and the detect stage ask the same test
- * (which names a record covers is whatever this says: the detect stage reads the text for any
- * other name, so the answers stay exact whatever the test). Issue 16.
+ * test on the identifier alone (a superset test for fact values without whitespace, so every
+ * signal-matched declared name passes it; it rejects about 70% of a codebase's identifiers).
+ * Signal matching itself is not asked: testing every identifier of every product file cost more
+ * on a cold run than the larger records cost a re-run. One memoized function per prefilter, so
+ * the extract stage and the detect stage ask the same test (which names a record covers is
+ * whatever this says: the detect stage reads the text for any other name, so the answers stay
+ * exact whatever the test). Issue 16.
  */
-export function nameTest(prefilter: Prefilter, filter: FactFilter): (name: string) => boolean {
-  let fn = NAME_TESTS.get(filter)?.get(prefilter);
+export function nameTest(prefilter: Prefilter): (name: string) => boolean {
+  let fn = NAME_TESTS.get(prefilter);
   if (fn) return fn;
   const memo = new Map<string, boolean>();
   fn = (name) => {
     let v = memo.get(name);
-    if (v === undefined) memo.set(flat(name), (v = prefilter.test(name) && filter.mayName(name)));
+    if (v === undefined) memo.set(flat(name), (v = prefilter.test(name)));
     return v;
   };
-  const byPrefilter = NAME_TESTS.get(filter) ?? new WeakMap<Prefilter, (name: string) => boolean>();
-  byPrefilter.set(prefilter, fn);
-  NAME_TESTS.set(filter, byPrefilter);
+  NAME_TESTS.set(prefilter, fn);
   return fn;
 }
-const NAME_TESTS = new WeakMap<FactFilter, WeakMap<Prefilter, (name: string) => boolean>>();
+const NAME_TESTS = new WeakMap<Prefilter, (name: string) => boolean>();
 
 /** Builds the fact filter from the rubric's signals. */
 export function buildFactFilter(rubric: Rubric): FactFilter {
@@ -87,7 +81,6 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
   const source = sha256(JSON.stringify([rubric.context, rubric.landmarks, rubric.primitives.map((p) => p.criteria)]));
   const codeRoles = new Set<Role>();
   for (const sig of signals) if (sig.signal.kinds.some((k) => k !== 'path' && k !== 'text')) sig.roles.forEach((r) => codeRoles.add(r));
-  const named = new Map<string, boolean>();
   return {
     source,
     takesCode: (role) => codeRoles.has(role),
@@ -104,11 +97,6 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
       const at = new Map<number, number[]>();
       for (const [i, ...p] of ff.sigs) at.set(i!, p);
       ff.facts.forEach((f, i) => index.prime(f.k, f.v, at.get(i) ?? []));
-    },
-    mayName(name) {
-      let v = named.get(name);
-      if (v === undefined) named.set(flat(name), (v = index.candidates('decl', name).length > 0 || index.candidates('member', name).length > 0));
-      return v;
     },
     forFile(role, language) {
       const product = role === 'source';
