@@ -88,7 +88,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const hashes = cache.enabled ? cache.loadHashes() : undefined;
   // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
   const all = withAllSignals(rubric);
-  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes };
+  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, records: cache.enabled };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);

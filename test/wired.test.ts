@@ -127,7 +127,7 @@ describe('wired-in check from the extract stage records (issue 16)', () => {
     writeFileSync(join(root, 'src/a.ts'), 'export function runAgentLoop() { return 1; }\n');
     writeFileSync(join(root, 'src/a.test.ts'), 'runAgentLoop();\n');
     const all = withAllSignals(loadRubric().rubric);
-    const plan = { prefilter: buildPrefilter(all), filter: buildFactFilter(all) };
+    const plan = { prefilter: buildPrefilter(all), filter: buildFactFilter(all), records: true };
     const scanned = [
       { path: 'src/a.ts', language: 'typescript', role: 'source', size: 1, mtimeMs: 1 },
       { path: 'src/a.test.ts', language: 'typescript', role: 'test', size: 1, mtimeMs: 1 },
@@ -144,5 +144,9 @@ describe('wired-in check from the extract stage records (issue 16)', () => {
     expect(changed.hash).not.toBe(src.hash);
     expect(changed.facts.wired?.u).toContain(' other ');
     expect(src.facts.wired?.u).not.toContain(' other ');
+    // without `records` (a run without the cache) nothing is recorded
+    const bare = await extractAll(root, scanned, { ...plan, records: false }, new Map(), skipped);
+    expect(bare.files.find((f) => f.path === 'src/a.ts')!.facts.wired).toBeUndefined();
+    expect(bare.files.find((f) => f.path === 'src/a.ts')!.facts.sigs).toBeUndefined();
   });
 });

@@ -48,6 +48,13 @@ export interface ExtractPlan {
   testPrefilter?: Prefilter;
   /** Which facts to keep (src/extract/keep.ts); all when omitted. */
   filter?: FactFilter;
+  /**
+   * Record what only a re-run reads (issue 16): the wired-in records and the signal answers per
+   * fact (`FileFacts.wired`, `FileFacts.sigs`). Set when the facts are cached; a run without the
+   * cache skips them (nothing would read them) and the detect stage reads the texts instead.
+   * Part of the facts cache key.
+   */
+  records?: boolean;
   /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
   codeCache?: string;
   /**
@@ -87,7 +94,7 @@ export async function extractAll(
   // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
   // scripts, tooling, examples) are nobody's callees: only signals can want their facts
   const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}${p.records ? '\0records' : ''}`)}\0`;
   let tsFront: typeof import('./typescript.js') | undefined;
   const loadTs = async () => {
     if (!tsFront) {
@@ -163,9 +170,14 @@ function internValues(facts: FileFacts, intern: Map<string, string>): void {
 /** One re-read text at a time: the wired-in check and the snippets ask file by file. */
 let lastRead: { file: string; text: string | undefined } | undefined;
 
-/** Defines `text` as a getter that reads the file again (the text was not retained). */
+/**
+ * Defines `text` as a getter that reads the file again (the text was not retained). The last
+ * read is kept by root, path and content hash: a later run in the same process (the MCP server,
+ * a test) after the file changed must not get the old text (issue 16: with fewer reads per run
+ * this became reachable, as a stale snippet line).
+ */
 function lazyText(a: AnalyzedFile, root: string): void {
-  const file = `${root}\0${a.path}`;
+  const file = `${root}\0${a.path}\0${a.hash}`;
   Object.defineProperty(a, 'text', {
     enumerable: false,
     configurable: true,
@@ -180,8 +192,8 @@ function lazyText(a: AnalyzedFile, root: string): void {
 }
 
 /**
- * The facts of one file read as `text`: its front end's, plus (when the plan has a fact filter)
- * the signals each fact passes (`FileFacts.sigs`) and, for a product code file, the wired-in
+ * The facts of one file read as `text`: its front end's, plus (when the plan has a fact filter
+ * and asks for `records`) the signals each fact passes (`FileFacts.sigs`) and, for a product code file, the wired-in
  * record of src/extract/wired-facts.ts (issue 16).
  */
 async function extractOne(
@@ -193,7 +205,7 @@ async function extractOne(
 ): Promise<FileFacts> {
   const facts = await frontEnd(f, text, plan, loadTs, jsSource);
   const filter = plan.filter;
-  if (!filter) return facts;
+  if (!filter || !plan.records) return facts;
   const sigs = filter.signalsOf(facts.facts);
   if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter)) };
   return { ...facts, sigs };
