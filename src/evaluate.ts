@@ -92,7 +92,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
 
   // the pipeline's modules load only on a cache miss: an unchanged re-run needs none of them
-  const [{ extractAll }, { buildPrefilter }, { buildFactFilter }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
+  const [{ extractAll }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
     import('./extract/index.js'), import('./extract/prefilter.js'), import('./extract/keep.js'), import('./detect/reachability.js'), import('./detect/engine.js'),
     import('./model/build.js'), import('./model/frameworks.js'), import('./rubric/all-signals.js'), import('./model/map.js'), import('./score/score.js'), import('./score/suppress.js'),
   ]);
@@ -102,16 +102,19 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   const hashes = cache.enabled ? cache.loadHashes() : undefined;
   // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
   const all = withAllSignals(rubric);
-  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs };
+  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs, records: cache.enabled };
   const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
+  // the signal tests cached with unchanged files' facts: their values are not tested again
+  for (const f of files) plan.filter.prime(f.facts);
   const reach = computeReachability(root, files);
   const frameworks = activeFrameworks(rubric, files, root, reach);
   const model = buildModel(rubric, files, reach, frameworks);
   emit({ type: 'model', ms: ms(), loops: model.loops.length });
-  const { context, detections } = detect(rubric, files, reach, model);
+  const lines = cache.enabled ? cache.loadLines() : undefined;
+  const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter), lines });
   emit({ type: 'detect', ms: ms() });
 
   const body = score(rubric, context, detections);
@@ -148,6 +151,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (cache.enabled) {
     cache.saveFacts(store, used);
     if (hashes) cache.saveHashes(hashes);
+    if (lines) cache.saveLines(lines, used);
     cache.saveRun(runKey, JSON.stringify(report));
   }
   emit({ type: 'done', ms: ms(), cached: false });

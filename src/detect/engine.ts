@@ -1,3 +1,4 @@
+import { flat } from '../extract/types.js';
 import type { ContextFlag, Criterion, FactKind, Relation, Rubric } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
@@ -105,6 +106,17 @@ function checkedSnippet(h: RawHit, lines: HitLines): string | undefined {
   return raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
 }
 
+/**
+ * Evidence lines kept across runs (src/util/cache.ts), by the file's content hash: line number
+ * -> its text, or null for a line past the end. A content hash names one text, so a kept line is
+ * the line the file would give. Issue 16.
+ */
+export interface LineStore {
+  get(hash: string): Record<number, string | null> | undefined;
+  /** Adds lines read from the file with this content hash. */
+  put(hash: string, lines: Record<number, string | null>): void;
+}
+
 /** Output of the detect stage. */
 export interface DetectResult {
   context: Context;
@@ -128,8 +140,20 @@ const RELATION_TEXT: Record<Relation, string> = {
  * @param files analysed files (facts + text of code files)
  * @param reach reachability from src/detect/reachability.ts
  * @param model the harness model from src/model (landmarks, call graph, relation sets)
+ * @param opts.mayName the name test (`nameTest` of src/extract/keep.ts) the files' wired-in
+ *   records were made with: the wired-in check then reads no file text but where a record cannot
+ *   answer (issue 16); without it every product file is read for the check
+ * @param opts.lines the evidence lines of earlier runs by content hash: a file whose wanted lines
+ *   are all there is not read for its snippets; lines read are added to it (issue 16)
  */
-export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, model: HarnessModel): DetectResult {
+export function detect(
+  rubric: Rubric,
+  files: AnalyzedFile[],
+  reach: Reachability,
+  model: HarnessModel,
+  opts: { mayName?: (name: string) => boolean; lines?: LineStore } = {},
+): DetectResult {
+  const { mayName, lines: store } = opts;
   const signals = compileAll(rubric);
   const fwOrigin = new Map<CompiledSignal, string>();
   const raw = [...matchSignals(signals, files), ...frameworkHits(model, files, fwOrigin)];
@@ -142,16 +166,45 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
     if (h.kind === 'union' && h.value.includes(':')) addName(h.value.slice(0, h.value.indexOf(':')), h.file.language);
   }
   const mentions: Mentions = new Map();
-  // the lines hits point at, taken from the texts the wired-in pass reads anyway; the other
+  // the lines hits point at, taken from the texts the wired-in pass reads (if any); the other
   // files with hits are read once each afterwards (hits come in signal order, not file order)
   const want = wantedLines(raw);
   const lines: HitLines = new Map();
+  const known = (f: AnalyzedFile, w: Set<number>): Map<number, string> | undefined => {
+    const got = store?.get(f.hash);
+    if (!got) return undefined;
+    const out = new Map<number, string>();
+    for (const l of w) {
+      const t = got[l];
+      if (t === undefined) return undefined;
+      if (t !== null) out.set(l, t);
+    }
+    return out;
+  };
+  const read = (f: AnalyzedFile, w: Set<number>, text: string | undefined) => {
+    const got = linesOf(text, w);
+    lines.set(f, got);
+    if (store && text !== undefined) {
+      const rec: Record<number, string | null> = {};
+      // copied out of the text (a slice would keep the whole text alive in the store)
+      for (const l of w) {
+        const t = got.get(l);
+        rec[l] = t === undefined ? null : flat(t);
+      }
+      store.put(f.hash, rec);
+    }
+  };
   const takeLines = (f: AnalyzedFile, text: string) => {
     const w = want.get(f);
-    if (w && !lines.has(f)) lines.set(f, linesOf(text, w));
+    if (w && !lines.has(f)) read(f, w, text);
   };
-  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines);
-  for (const [f, w] of want) if (!lines.has(f)) lines.set(f, linesOf(f.text, w));
+  // lines of earlier runs first: a file whose wanted lines are all known is not read
+  for (const [f, w] of want) {
+    const k = known(f, w);
+    if (k) lines.set(f, k);
+  }
+  const wired = computeWiredNames(files, declNames, new Set(reach.entries), reach.importers, mentions, takeLines, mayName);
+  for (const [f, w] of want) if (!lines.has(f)) read(f, w, f.text);
   const hasLoop = model.loops.length > 0;
 
   const criterionOf = new Map<string, Criterion>();
@@ -205,7 +258,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
 
   // weight hits into evidence, grouped by owner
   // one evidence item per (owner, criterion, signal, file, line): the strongest fact on that line
-  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; spec: number }>();
+  const best = new Map<string, { owner: string; ev: Evidence; anchor?: number; kind: FactKind; hit: RawHit }>();
   for (const h of raw) {
     const key = `${h.sig.owner}\0${h.sig.criterion}\0${h.sig.signal.id}\0${h.file.path}\0${h.line}`;
     const isSourceRole = h.file.role === 'source' && !h.testRegion;
@@ -239,7 +292,7 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
       snippet, strength: Math.round(strength * 100) / 100, reachable, wired: isWired, tied, relation,
       ...(fw ? { origin: `framework:${fw}` } : {}),
     };
-    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, spec: phraseSpecificity(h.sig, h.value) });
+    best.set(key, { owner: h.sig.owner, ev, anchor, kind: h.kind, hit: h });
   }
   // a line that holds a framework option is that option, not also the app's own mechanism for the same criterion
   const fwLines = new Set<string>();
@@ -249,9 +302,10 @@ export function detect(rubric: Rubric, files: AnalyzedFile[], reach: Reachabilit
   const anchorOf = new Map<Evidence, number>();
   const kindOf = new Map<Evidence, FactKind>();
   const specOf = new Map<Evidence, number>();
-  for (const { owner, ev, anchor, kind, spec } of best.values()) {
+  for (const { owner, ev, anchor, kind, hit } of best.values()) {
     kindOf.set(ev, kind);
-    specOf.set(ev, spec);
+    // the phrase specificity only of the items kept (issue 16: not of every hit weighed)
+    specOf.set(ev, phraseSpecificity(hit.sig, hit.value));
     const list = byOwner.get(owner) ?? [];
     list.push(ev);
     byOwner.set(owner, list);
@@ -413,7 +467,14 @@ function sortEvidence(evs: Evidence[], criteria: Criterion[] = [], kindOf: Map<E
   };
   const isCall = (e: Evidence) => (USE_KINDS.has(kindOf.get(e) ?? '') ? 0 : 1);
   const order = (e: Evidence) => criteria.findIndex((c) => c.id === e.criterion);
-  return [...evs].sort((a, b) => Number(b.tied) - Number(a.tied) || rank(a) - rank(b) || isCall(a) - isCall(b) || b.strength - a.strength || distOf(a) - distOf(b) || order(a) - order(b) || spec(b) - spec(a) || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal));
+  // each item's keys computed once, not at every comparison (issue 16)
+  const keys = new Map<Evidence, [number, number, number, number, number]>();
+  for (const e of evs) keys.set(e, [rank(e), isCall(e), distOf(e), order(e), spec(e)]);
+  return [...evs].sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return Number(b.tied) - Number(a.tied) || ka[0] - kb[0] || ka[1] - kb[1] || b.strength - a.strength || ka[2] - kb[2] || ka[3] - kb[3] || kb[4] - ka[4] || a.file.localeCompare(b.file) || a.line - b.line || a.signal.localeCompare(b.signal);
+  });
 }
 
 /** Keeps the strongest PER_SIGNAL items per signal, at most PER_PRIMITIVE overall, round-robin across signals. */

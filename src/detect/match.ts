@@ -86,6 +86,8 @@ interface KindIndex {
   phrases?: PhraseIndex;
   /** A gate that rejects most values before the pattern alternation runs (see `stemGateOf`). */
   stemGate?: RegExp | 'always';
+  /** Answers seeded by `prime`, by their positions (`1,4`): one array per distinct answer. */
+  primed?: Map<string, CompiledSignal[]>;
 }
 
 /**
@@ -224,6 +226,35 @@ export class SignalIndex {
     }
   }
 
+  /**
+   * Where the signals `candidates` gives for this value sit in the kind's signal list (ascending),
+   * for a cache of the answer (see `prime`). Issue 16.
+   */
+  positions(kind: FactKind, value: string): number[] {
+    const c = this.candidates(kind, value);
+    if (!c.length) return [];
+    const e = this.byKind.get(kind)!;
+    return c.map((sig) => e.list.indexOf(sig));
+  }
+
+  /**
+   * Seeds the memo of `candidates` with an answer `positions` gave by an index of the same
+   * signals (the facts cache keeps it per fact: a re-run does not test the values of unchanged
+   * files again). A value already tested is left alone. Equal answers share one array. Issue 16.
+   */
+  prime(kind: FactKind, value: string, positions: number[]): void {
+    const e = this.byKind.get(kind);
+    if (!e || e.memo.has(value)) return;
+    if (!positions.length) {
+      e.memo.set(value, NONE);
+      return;
+    }
+    const key = positions.join(',');
+    let list = e.primed?.get(key);
+    if (!list) (e.primed ??= new Map()).set(key, (list = positions.map((p) => e.list[p]!)));
+    e.memo.set(value, list);
+  }
+
   /** True when some signal takes facts of this kind. */
   hasKind(kind: FactKind): boolean {
     return this.byKind.has(kind);
@@ -310,12 +341,17 @@ export function phraseSpecificity(sig: CompiledSignal, value: string): number {
   if (!phrases || phrases.length === 0) return 1;
   let compiled = SPEC_PHRASES.get(sig);
   if (!compiled) {
-    compiled = phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length }));
+    compiled = { phrases: phrases.map((p) => ({ re: new RegExp(phraseSource(p)), n: p.split(/\s+/).filter((w) => /[a-z0-9]/i.test(w)).length })), memo: new Map() };
     SPEC_PHRASES.set(sig, compiled);
   }
+  // memoized per value (issue 16: the same callee path or name is weighed for many hits)
+  const known = compiled.memo.get(value);
+  if (known !== undefined) return known;
   const words = wordsOf(value);
   let best = 0;
-  for (const { re, n } of compiled) if (n > best && re.test(words)) best = n;
-  return Math.min(2, Math.max(1, best));
+  for (const { re, n } of compiled.phrases) if (n > best && re.test(words)) best = n;
+  const out = Math.min(2, Math.max(1, best));
+  compiled.memo.set(flat(value), out);
+  return out;
 }
-const SPEC_PHRASES = new WeakMap<CompiledSignal, Array<{ re: RegExp; n: number }>>();
+const SPEC_PHRASES = new WeakMap<CompiledSignal, { phrases: Array<{ re: RegExp; n: number }>; memo: Map<string, number> }>();

@@ -1,4 +1,7 @@
 import type { AnalyzedFile } from '../extract/index.js';
+import { COMMENT_PREFIX, isIdentChar, productText, trieAlternation, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
+
+export { trieAlternation, withoutRustTestModules };
 
 /**
  * The wired-in check (issue: "tell wired-in code from look-alikes"): a declared name counts as
@@ -13,14 +16,11 @@ import type { AnalyzedFile } from '../extract/index.js';
 /** The text before a match on its line opens a comment (`//`, `#`, `*`, `/*`, or a trailing `//`). */
 const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
 const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
-const COMMENT_PREFIX = /^\s*(?:\/\/|#(?!\[)|\*|\/\*)|\s\/\/\s/;
+/** A whole identifier token (what `isFileUsed` can match). */
+const WHOLE_TOKEN = /^[A-Za-z_$][\w$]*$/;
 
 const IDENT_ONLY = /^[A-Za-z0-9_$]+$/;
 
-/** `[A-Za-z0-9_$]` by char code. */
-function isIdentChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
 
 /** Languages whose code can use each other's names: TypeScript and JavaScript are one family. */
 export function languageFamily(language: string): string {
@@ -39,12 +39,18 @@ export type Mentions = Map<string, Array<[string, number]>>;
 const MAX_MENTIONS = 400;
 
 /**
- * The wired-in predicate (first comment of this file) over the product files' texts, one
- * identifier pass per file.
+ * The wired-in predicate (first comment of this file), one identifier pass per file. A product
+ * file whose facts carry the wired-in record of the extract stage (`FileFacts.wired`) is not read:
+ * its uses come from the record, unless a name the record does not cover (one that `mayName`
+ * rejects, such as a union's name, or one that is not an identifier) may occur in it; such files,
+ * and files without a record, are read and scanned as before. Both ways give the same counts and
+ * mentions (issue 16).
  * @param names declared names that matched a signal, with the language families declaring them
  * @param mentions filled with where each name is used (file, line), when given
  * @param onText receives each file's text as the pass reads it (before Rust test modules and
  *   re-exports are blanked), so a caller that needs the same text does not read it again
+ * @param mayName the fact filter's test the records were made with (`FactFilter.mayName`);
+ *   without it every file is read
  */
 export function computeWiredNames(
   files: AnalyzedFile[],
@@ -53,6 +59,7 @@ export function computeWiredNames(
   importers: Map<string, Set<string>> = new Map(),
   mentions?: Mentions,
   onText?: (file: AnalyzedFile, text: string) => void,
+  mayName?: (name: string) => boolean,
 ): (file: string, name: string, kind: 'decl' | 'member') => boolean {
   // name -> file -> occurrences
   const counts = new Map<string, Map<string, number>>();
@@ -63,26 +70,58 @@ export function computeWiredNames(
     const odd = new Map<string, string[]>();
     let minLen = Infinity;
     let maxLen = 0;
+    // per family, the identifier runs a name the records do not cover must hold (any one of a
+    // name's runs missing from a file rules the name out there); `null` when some such name has
+    // no run to look for (every file of the family is read)
+    const uncovered = new Map<string, Array<string[]> | null>();
+    // a name some record lists passed `mayName` when that record was made (the same fact filter)
+    const listed = new Set<string>();
+    if (mayName) for (const f of files) if (f.role === 'source') for (const [t] of f.facts.wired?.m ?? []) if (names.has(t)) listed.add(t);
     for (const [name, fams] of names) {
-      if (IDENT_ONLY.test(name)) {
+      const ident = IDENT_ONLY.test(name);
+      if (ident) {
         minLen = Math.min(minLen, name.length);
         maxLen = Math.max(maxLen, name.length);
       } else for (const fam of fams) (odd.get(fam) ?? odd.set(fam, []).get(fam)!).push(name);
+      if (ident && mayName && (listed.has(name) || mayName(name))) continue;
+      const runs = (name.match(/[A-Za-z0-9_$]+/g) ?? []).filter((r) => /[^0-9]/.test(r));
+      for (const fam of fams) {
+        if (uncovered.get(fam) === null) continue;
+        if (!runs.length) uncovered.set(fam, null);
+        else (uncovered.get(fam) ?? uncovered.set(fam, []).get(fam)!).push(runs);
+      }
     }
     const oddTokens = new Map([...odd].map(([fam, list]) => [fam, new RegExp(`${trieAlternation(list)}(?![A-Za-z0-9_$])`, 'g')]));
     const IDENT = /[A-Za-z0-9_$]/;
     const families = new Set([...names.values()].flatMap((fams) => [...fams]));
+    const count = (t: string, path: string) => {
+      const per = counts.get(t) ?? counts.set(t, new Map()).get(t)!;
+      per.set(path, (per.get(path) ?? 0) + 1);
+    };
+    const mention = (t: string, path: string, line: number) => {
+      const list = mentions!.get(t) ?? mentions!.set(t, []).get(t)!;
+      if (list.length < MAX_MENTIONS) list.push([path, line]);
+    };
     for (const f of files) {
       if (f.role !== 'source') continue;
       const family = languageFamily(f.language);
-      if (!families.has(family) || !f.text) continue;
-      let text = f.text;
-      onText?.(f, text);
-      // Rust inline unit tests (`#[cfg(test)] mod tests`) are not uses by the product
-      if (f.language === 'rust' && text.includes('#[cfg(test)]')) text = withoutRustTestModules(text);
-      if (text.includes('pub use') || text.includes('export')) {
-        text = text.replace(/^\s*pub(?:\([^)]*\))?\s+use\s[^;]*;/gm, blank).replace(/^\s*export\s*(?:type\s*)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]*['"];?/gm, blank);
+      if (!families.has(family)) continue;
+      const w = mayName ? f.facts.wired : undefined;
+      if (w && !mayHold(w, uncovered.get(family))) {
+        // from the record: every name it lists that is asked about in this family
+        for (const [t, lines] of w.m) {
+          if (!names.get(t)?.has(family)) continue;
+          const per = counts.get(t) ?? counts.set(t, new Map()).get(t)!;
+          per.set(f.path, (per.get(f.path) ?? 0) + lines.length);
+          if (mentions) for (const line of lines) mention(t, f.path, line);
+        }
+        continue;
       }
+      if (!f.text) continue;
+      const raw = f.text;
+      onText?.(f, raw);
+      // Rust inline unit tests (`#[cfg(test)] mod tests`) and re-exports are not uses by the product
+      const text = productText(raw, f.language);
       // occurrences in text order: [index, name]
       const found: Array<[number, string]> = [];
       const ODD = oddTokens.get(family);
@@ -113,23 +152,18 @@ export function computeWiredNames(
         }
       }
       if (oddSpans) found.sort((a, b) => a[0] - b[0]);
-      // line numbers only matter when mentions are wanted, and only when the text was not
-      // rewritten (removed test modules and re-exports would shift them)
-      const lines = !!mentions;
+      // line numbers only matter when mentions are wanted (blanking keeps line breaks)
       let line = 1;
       let at = 0;
       for (const [index, t] of found) {
         // a name in a comment is a mention, not a use
         const lineStart = text.lastIndexOf('\n', index) + 1;
         if (COMMENT_PREFIX.test(text.slice(lineStart, index))) continue;
-        const per = counts.get(t) ?? new Map<string, number>();
-        per.set(f.path, (per.get(f.path) ?? 0) + 1);
-        counts.set(t, per);
-        if (lines) {
+        count(t, f.path);
+        if (mentions) {
           for (let k = text.indexOf('\n', at); k >= 0 && k < index; k = text.indexOf('\n', k + 1)) line++;
           at = index;
-          const list = mentions.get(t) ?? mentions.set(t, []).get(t)!;
-          if (list.length < MAX_MENTIONS) list.push([f.path, line]);
+          mention(t, f.path, line);
         }
       }
     }
@@ -155,7 +189,16 @@ export function computeWiredNames(
     const users = new Set(importers.get(file) ?? []);
     for (const p of sourceIn.get(dir) ?? []) if (p !== file) users.add(p);
     v = false;
+    // only whole identifier tokens can match (a name with a space or a dot never does)
+    const tokens = [...decls].filter((d) => WHOLE_TOKEN.test(d));
     for (const u of users) {
+      const w = byPath.get(u)?.facts.wired;
+      if (w) {
+        // the user's tokens outside line comments, recorded by the extract stage
+        if (tokens.some((d) => w.u.includes(` ${d} `))) v = true;
+        if (v) break;
+        continue;
+      }
       const raw = byPath.get(u)?.text;
       if (!raw) continue;
       // line comments mention names without using them
@@ -185,59 +228,12 @@ export function computeWiredNames(
   };
 }
 
-/** Blanks removed text but keeps its line breaks, so line numbers stay true. */
-function blank(s: string): string {
-  return s.replace(/[^\n]/g, '');
-}
-
 /**
- * Removes `#[cfg(test)] mod name { ... }` blocks (line breaks kept) (brace-matched; braces in strings or comments
- * may end a block early, which only keeps more text). Other `#[cfg(test)]` items are kept.
+ * True when a file with this record may hold one of the uncovered names (`null`: any may):
+ * every identifier run of such a name is in the record's `u` or `x`.
  */
-export function withoutRustTestModules(text: string): string {
-  const re = /#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{/g;
-  let out = '';
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    let depth = 1;
-    let i = m.index + m[0].length;
-    for (; i < text.length && depth > 0; i++) {
-      const c = text[i];
-      if (c === '{') depth++;
-      else if (c === '}') depth--;
-    }
-    out += text.slice(last, m.index) + blank(text.slice(m.index, i));
-    last = i;
-    re.lastIndex = i;
-  }
-  return out + text.slice(last);
-}
-
-/**
- * A regex alternation of identifiers shaped as a trie (`Perm(?:issionDecision(?:1|2)|it)`):
- * names in a codebase share long prefixes, and V8 tries the alternatives of a flat list one by
- * one at every position. Longer names are tried before their prefixes (`ab(?:c|)`), and the
- * caller's right boundary then picks the whole identifier.
- */
-export function trieAlternation(names: string[]): string {
-  interface Node { next: Map<string, Node>; end: boolean }
-  const root: Node = { next: new Map(), end: false };
-  for (const n of names) {
-    let cur = root;
-    for (const c of n) {
-      let nx = cur.next.get(c);
-      if (!nx) cur.next.set(c, (nx = { next: new Map(), end: false }));
-      cur = nx;
-    }
-    cur.end = true;
-  }
-  const esc = (c: string) => c.replace(/[$.*+?^{}()|[\]\\]/g, '\\$&');
-  const emit = (n: Node): string => {
-    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => esc(c) + emit(m));
-    if (n.end) alts.push('');
-    if (alts.length === 0) return '';
-    if (alts.length === 1) return alts[0]!;
-    return `(?:${alts.join('|')})`;
-  };
-  return `(?:${emit(root)})`;
+function mayHold(w: WiredFacts, uncovered: Array<string[]> | null | undefined): boolean {
+  if (uncovered === undefined) return false;
+  if (uncovered === null) return true;
+  return uncovered.some((runs) => runs.every((r) => w.u.includes(` ${r} `) || w.x.includes(` ${r} `)));
 }

@@ -3,7 +3,7 @@ import { readText } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
 import { flat, type FileFacts } from './types.js';
-import type { FactFilter, KeepFn } from './keep.js';
+import { nameTest, type FactFilter, type KeepFn } from './keep.js';
 import type { Prefilter } from './prefilter.js';
 import { extractPython } from './python.js';
 import { extractRust } from './rust.js';
@@ -13,6 +13,7 @@ import { extractSyntax } from './syntax.js';
 import { setCompilerCodeCache } from './ts-compiler.js';
 import { EXTRACTOR_VERSION } from './version.js';
 import type { Rubric } from '../rubric/schema.js';
+import { wiredFacts } from './wired-facts.js';
 
 export { EXTRACTOR_VERSION };
 
@@ -50,6 +51,13 @@ export interface ExtractPlan {
   testPrefilter?: Prefilter;
   /** Which facts to keep (src/extract/keep.ts); all when omitted. */
   filter?: FactFilter;
+  /**
+   * Record what only a re-run reads (issue 16): the wired-in records and the signal answers per
+   * fact (`FileFacts.wired`, `FileFacts.sigs`). Set when the facts are cached; a run without the
+   * cache skips them (nothing would read them) and the detect stage reads the texts instead.
+   * Part of the facts cache key.
+   */
+  records?: boolean;
   /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
   codeCache?: string;
   /**
@@ -105,7 +113,7 @@ export async function extractAll(
   // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
   // scripts, tooling, examples) are nobody's callees: only signals can want their facts
   const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}${p.records ? '\0records' : ''}`)}\0`;
   const ctx = fileContext(p, salt, jsSource);
   const known = p.hashes?.key === salt ? p.hashes.files : undefined;
   // a file unchanged since the last run (same size and mtime, facts cached) is not read at all
@@ -122,7 +130,7 @@ export async function extractAll(
     const jobs = workerCount(p.jobs, todo.reduce((n, i) => n + (isCode(files[i]!.language) ? files[i]!.size : 0), 0), todo.length, p.workerMinBytes);
     if (jobs > 1) {
       ({ outcomes: pooled, started: stats.workers } = await extractInWorkers(root, files, todo, jobs, {
-        rubric: p.rubric, salt, jsSource, codeCache: p.codeCache, known: [...store.keys()],
+        rubric: p.rubric, salt, jsSource, codeCache: p.codeCache, records: p.records, known: [...store.keys()],
         sources: [p.prefilter.source, p.testPrefilter?.source ?? null, p.filter?.source ?? null], fault: p.workerFault,
       }));
     }
@@ -246,9 +254,14 @@ function internValues(facts: FileFacts, intern: Map<string, string>): void {
 /** One re-read text at a time: the wired-in check and the snippets ask file by file. */
 let lastRead: { file: string; text: string | undefined } | undefined;
 
-/** Defines `text` as a getter that reads the file again (the text was not retained). */
+/**
+ * Defines `text` as a getter that reads the file again (the text was not retained). The last
+ * read is kept by root, path and content hash: a later run in the same process (the MCP server,
+ * a test) after the file changed must not get the old text (issue 16: with fewer reads per run
+ * this became reachable, as a stale snippet line).
+ */
 function lazyText(a: AnalyzedFile, root: string): void {
-  const file = `${root}\0${a.path}`;
+  const file = `${root}\0${a.path}\0${a.hash}`;
   Object.defineProperty(a, 'text', {
     enumerable: false,
     configurable: true,
@@ -262,12 +275,32 @@ function lazyText(a: AnalyzedFile, root: string): void {
   });
 }
 
+/**
+ * The facts of one file read as `text`: its front end's, plus (when the plan has a fact filter
+ * and asks for `records`) the signals each fact passes (`FileFacts.sigs`) and, for a product code file, the wired-in
+ * record of src/extract/wired-facts.ts (issue 16).
+ */
 async function extractOne(
   f: ScannedFile,
   text: string,
   plan: ExtractPlan,
   loadTs: () => Promise<typeof import('./typescript.js')>,
   jsSource = true,
+): Promise<FileFacts> {
+  const facts = await frontEnd(f, text, plan, loadTs, jsSource);
+  const filter = plan.filter;
+  if (!filter || !plan.records) return facts;
+  const sigs = filter.signalsOf(facts.facts);
+  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter)) };
+  return { ...facts, sigs };
+}
+
+async function frontEnd(
+  f: ScannedFile,
+  text: string,
+  plan: ExtractPlan,
+  loadTs: () => Promise<typeof import('./typescript.js')>,
+  jsSource: boolean,
 ): Promise<FileFacts> {
   const test = f.role === 'test';
   // test files pass by the signals that count test facts (all of them without that prefilter)

@@ -1,6 +1,8 @@
 import type { FactKind, Language, Role, Rubric } from '../rubric/schema.js';
 import { acceptsPlace, compileSignal, SignalIndex, type CompiledSignal } from '../detect/match.js';
 import { sha256 } from '../util/fs.js';
+import { flat, type Fact, type FileFacts } from './types.js';
+import type { Prefilter } from './prefilter.js';
 
 /**
  * Which facts are worth keeping (issue 16): in real agent repositories about 98% of the facts a
@@ -20,6 +22,15 @@ export interface FactFilter {
   forFile(role: Role, language: Language): KeepFn;
   /** True when some signal takes code facts (anything but paths and config text) in files of this role. */
   takesCode(role: Role): boolean;
+  /**
+   * The signals each fact's value passes (`SignalIndex.positions`), sparse: `[fact index,
+   * position...]` for the facts some signal's value test passes. Kept with the facts
+   * (`FileFacts.sigs`) so that a re-run seeds the signal index instead of testing the values of
+   * unchanged files again (`prime`). Issue 16.
+   */
+  signalsOf(facts: Fact[]): Array<number[]>;
+  /** Seeds the shared signal index with a file's `sigs` (no-op without them). */
+  prime(facts: FileFacts): void;
 }
 
 /** Keep test for one fact of one file. */
@@ -36,6 +47,30 @@ export function allSignals(rubric: Rubric): CompiledSignal[] {
   return out;
 }
 
+/**
+ * The name test of the wired-in records (src/extract/wired-facts.ts): the rubric prefilter's stem
+ * test on the identifier alone (a superset test for fact values without whitespace, so every
+ * signal-matched declared name passes it; it rejects about 70% of a codebase's identifiers).
+ * Signal matching itself is not asked: testing every identifier of every product file cost more
+ * on a cold run than the larger records cost a re-run. One memoized function per prefilter, so
+ * the extract stage and the detect stage ask the same test (which names a record covers is
+ * whatever this says: the detect stage reads the text for any other name, so the answers stay
+ * exact whatever the test). Issue 16.
+ */
+export function nameTest(prefilter: Prefilter): (name: string) => boolean {
+  let fn = NAME_TESTS.get(prefilter);
+  if (fn) return fn;
+  const memo = new Map<string, boolean>();
+  fn = (name) => {
+    let v = memo.get(name);
+    if (v === undefined) memo.set(flat(name), (v = prefilter.test(name)));
+    return v;
+  };
+  NAME_TESTS.set(prefilter, fn);
+  return fn;
+}
+const NAME_TESTS = new WeakMap<Prefilter, (name: string) => boolean>();
+
 /** Builds the fact filter from the rubric's signals. */
 export function buildFactFilter(rubric: Rubric): FactFilter {
   const signals = allSignals(rubric);
@@ -49,6 +84,20 @@ export function buildFactFilter(rubric: Rubric): FactFilter {
   return {
     source,
     takesCode: (role) => codeRoles.has(role),
+    signalsOf(facts) {
+      const out: Array<number[]> = [];
+      facts.forEach((f, i) => {
+        const p = index.positions(f.k, f.v);
+        if (p.length) out.push([i, ...p]);
+      });
+      return out;
+    },
+    prime(ff) {
+      if (!ff.sigs) return;
+      const at = new Map<number, number[]>();
+      for (const [i, ...p] of ff.sigs) at.set(i!, p);
+      ff.facts.forEach((f, i) => index.prime(f.k, f.v, at.get(i) ?? []));
+    },
     forFile(role, language) {
       const product = role === 'source';
       const python = language === 'python';

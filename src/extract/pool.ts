@@ -90,6 +90,8 @@ export interface WorkerSetup {
   jsSource: boolean;
   /** The TypeScript compiler's V8 code-cache folder (src/extract/ts-compiler.ts); none with `--no-cache`. */
   codeCache?: string;
+  /** `ExtractPlan.records`: also make the wired-in records and signal answers a re-run reads. */
+  records?: boolean;
   /** Content hashes whose facts the main thread already has: such files are hashed, not parsed. */
   known: string[];
   /** Test hook (`ExtractPlan.workerFault`): given to the first worker only. */

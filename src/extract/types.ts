@@ -1,4 +1,5 @@
 import type { FactKind } from '../rubric/schema.js';
+import type { WiredFacts } from './wired-facts.js';
 
 /**
  * A syntax-level fact about one file, emitted by a language front end (src/extract/*).
@@ -34,6 +35,19 @@ export interface FileFacts {
   decls?: DeclSpan[];
   /** `plumbline-ignore <primitive-id> -- <reason>` comments: primitive id, reason ('' when missing), line. */
   suppress?: Array<{ id: string; reason: string; line: number }>;
+  /**
+   * What the wired-in check reads of a product code file (src/extract/wired-facts.ts), recorded
+   * when the extract plan has a fact filter; absent otherwise (the check then reads the text).
+   * Issue 16.
+   */
+  wired?: WiredFacts;
+  /**
+   * Which signals each fact's value passes, from the fact filter's signal index
+   * (`FactFilter.signalsOf`): `[fact index, position in the kind's signal list...]` for the facts
+   * some signal's value test passes, none for the others; absent when no fact filter was used.
+   * Issue 16.
+   */
+  sigs?: Array<number[]>;
 }
 
 /**

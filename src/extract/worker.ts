@@ -13,7 +13,7 @@ import type { BatchReply, BatchRequest, WorkerSetup } from './pool.js';
  * thread. Replies are plain data: facts and hashes, no file text.
  */
 const setup = workerData as WorkerSetup;
-const plan: ExtractPlan = { prefilter: buildPrefilter(setup.rubric), codeCache: setup.codeCache };
+const plan: ExtractPlan = { prefilter: buildPrefilter(setup.rubric), codeCache: setup.codeCache, records: setup.records };
 if (setup.sources[1] !== null) plan.testPrefilter = buildPrefilter(setup.rubric, { tests: true });
 if (setup.sources[2] !== null) plan.filter = buildFactFilter(setup.rubric);
 const rebuilt = [plan.prefilter.source, plan.testPrefilter?.source ?? null, plan.filter?.source ?? null];

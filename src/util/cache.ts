@@ -4,6 +4,29 @@ import type { FileFacts } from '../extract/types.js';
 import { sha256, userCacheDir, writeFileAtomic } from './fs.js';
 
 /**
+ * JSON text with every non-ASCII character escaped (`\\u00e9`): a cache file is then pure ASCII,
+ * and `readCacheText` decodes it byte for byte. Issue 16: a handful of non-ASCII characters made
+ * the whole 6 MB facts text a two-byte string, slow to decode and to parse.
+ */
+export function asciiJson(data: unknown): string {
+  const json = JSON.stringify(data);
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/**
+ * A cache file's text: read as Latin-1 (a copy of the bytes) when it is pure ASCII, as UTF-8
+ * otherwise (a file written by an older version).
+ * @throws the fs error when the file cannot be read
+ */
+export function readCacheText(file: string): string {
+  const text = readFileSync(file, 'latin1');
+  return NON_ASCII.test(text) ? readFileSync(file, 'utf8') : text;
+}
+
+/**
  * On-disk cache in the user's cache directory (never inside the scanned repository):
  * - facts: per-file facts keyed by content hash (an unchanged file is never parsed twice);
  * - run memo: the last report keyed by (tool, rubric, options, every file's path+size+mtime),
@@ -12,6 +35,8 @@ import { sha256, userCacheDir, writeFileAtomic } from './fs.js';
  */
 export class AnalysisCache {
   private readonly dir: string | undefined;
+  /** Hashes held by `facts.json` as loaded (the base the delta file adds to). */
+  private baseKeys = new Set<string>();
 
   /**
    * @param root absolute path of the scanned repository (one cache folder per root)
@@ -36,7 +61,7 @@ export class AnalysisCache {
   private read<T>(name: string): T | undefined {
     if (!this.dir) return undefined;
     try {
-      return JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T;
+      return JSON.parse(readCacheText(join(this.dir, name))) as T;
     } catch {
       return undefined;
     }
@@ -45,26 +70,49 @@ export class AnalysisCache {
   private write(name: string, data: unknown): void {
     if (!this.dir) return;
     try {
-      writeFileAtomic(join(this.dir, name), JSON.stringify(data));
+      writeFileAtomic(join(this.dir, name), asciiJson(data));
     } catch {
       /* a cache that cannot be written is only slower */
     }
   }
 
-  /** Facts by content hash. */
+  /** Facts by content hash: `facts.json` and the entries `facts-delta.json` adds to it. */
   loadFacts(): Map<string, FileFacts> {
     const obj = this.read<Record<string, FileFacts>>('facts.json');
-    return new Map(obj ? Object.entries(obj) : []);
+    const store = new Map(obj ? Object.entries(obj) : []);
+    this.baseKeys = new Set(store.keys());
+    const delta = obj ? this.read<Record<string, FileFacts>>('facts-delta.json') : undefined;
+    if (delta) for (const [h, f] of Object.entries(delta)) store.set(h, f);
+    return store;
   }
 
-  /** Stores the facts of this run's files only (entries of deleted/changed files are pruned). */
+  /**
+   * Stores the facts of this run's files only (entries of deleted/changed files are pruned).
+   * Issue 16: a re-run after a few files changed writes only their entries (`facts-delta.json`,
+   * on top of the `facts.json` it loaded) instead of every file's facts again; the base is
+   * rewritten (and the delta emptied) once the delta or the stale entries of the base pass a
+   * tenth of the base.
+   */
   saveFacts(store: Map<string, FileFacts>, used: Set<string>): void {
+    const base = this.baseKeys;
+    const added = [...used].filter((h) => !base.has(h) && store.has(h)).sort();
+    let stale = base.size;
+    for (const h of used) if (base.has(h)) stale--;
+    const limit = Math.max(64, base.size / 10);
+    if (base.size && added.length <= limit && stale <= limit) {
+      const out: Record<string, FileFacts> = {};
+      for (const h of added) out[h] = store.get(h)!;
+      this.write('facts-delta.json', out);
+      return;
+    }
     const out: Record<string, FileFacts> = {};
     for (const h of [...used].sort()) {
       const f = store.get(h);
       if (f) out[h] = f;
     }
     this.write('facts.json', out);
+    this.write('facts-delta.json', {});
+    this.baseKeys = new Set(Object.keys(out));
   }
 
   /**
@@ -81,6 +129,26 @@ export class AnalysisCache {
     this.write('hashes.json', { key: hashes.key, files: [...hashes.files].map(([p, [size, mtime, hash]]) => [p, size, mtime, hash]) });
   }
 
+  /**
+   * Evidence lines of earlier runs by content hash (src/detect/engine.ts `LineStore`), from
+   * `lines.json`; `saveLines` writes it back only when lines were added or a tenth is stale.
+   * Issue 16: a re-run reads no file for its snippets but the changed ones.
+   */
+  loadLines(): LineCache {
+    const obj = this.read<Record<string, Record<number, string | null>>>('lines.json');
+    return new LineCache(new Map(obj ? Object.entries(obj) : []));
+  }
+
+  /** Writes the lines of the content hashes this run used (see `loadLines`). */
+  saveLines(lines: LineCache, used: Set<string>): void {
+    let stale = 0;
+    for (const h of lines.map.keys()) if (!used.has(h)) stale++;
+    if (!lines.added && stale <= Math.max(64, lines.map.size / 10)) return;
+    const out: Record<string, Record<number, string | null>> = {};
+    for (const [h, l] of lines.map) if (used.has(h)) out[h] = l;
+    this.write('lines.json', out);
+  }
+
   /** The memoized report text for `key`, if any. */
   loadRun(key: string): string | undefined {
     const r = this.read<{ key: string; report: string }>('run.json');
@@ -89,5 +157,21 @@ export class AnalysisCache {
 
   saveRun(key: string, report: string): void {
     this.write('run.json', { key, report });
+  }
+}
+
+/** Evidence lines by content hash (see `AnalysisCache.loadLines`); `added` once lines were put. */
+export class LineCache {
+  added = false;
+
+  constructor(readonly map: Map<string, Record<number, string | null>>) {}
+
+  get(hash: string): Record<number, string | null> | undefined {
+    return this.map.get(hash);
+  }
+
+  put(hash: string, lines: Record<number, string | null>): void {
+    this.map.set(hash, { ...this.map.get(hash), ...lines });
+    this.added = true;
   }
 }

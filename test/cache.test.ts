@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnalysisCache, asciiJson, readCacheText } from '../src/util/cache.js';
+import type { FileFacts } from '../src/extract/types.js';
+import { tmp } from './helpers.js';
+import { buildFactFilter } from '../src/extract/keep.js';
+import { loadRubric } from '../src/rubric/load.js';
+import { withAllSignals } from '../src/rubric/all-signals.js';
+import { SignalIndex } from '../src/detect/match.js';
+import { allSignals } from '../src/extract/keep.js';
+
+const facts = (v: string): FileFacts => ({ facts: [{ k: 'decl', v, l: 1 }], imports: [], parsed: true });
+
+describe('analysis cache files (issue 16)', () => {
+  let saved: string | undefined;
+  let dir: string;
+  beforeEach(() => {
+    saved = process.env.PLUMBLINE_CACHE_DIR;
+    dir = tmp('plumbline-cache-');
+    process.env.PLUMBLINE_CACHE_DIR = dir;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
+    else process.env.PLUMBLINE_CACHE_DIR = saved;
+  });
+
+  test('files are pure ASCII and read back equal, non-ASCII text included; an older UTF-8 file still reads', () => {
+    const data = { s: 'café … 😀 \u2028 "q" \\ \ud800' };
+    const text = asciiJson(data);
+    expect(/[^\x00-\x7f]/.test(text)).toBe(false);
+    expect(JSON.parse(text)).toEqual(data);
+    const f = join(dir, 'x.json');
+    writeFileSync(f, text);
+    expect(JSON.parse(readCacheText(f))).toEqual(data);
+    writeFileSync(f, JSON.stringify(data), 'utf8');
+    expect(JSON.parse(readCacheText(f))).toEqual(data);
+  });
+
+  test('a re-run with a few changed files writes only their facts, and the next load sees base and delta', () => {
+    const root = tmp('plumbline-root-');
+    const first = new AnalysisCache(root, true);
+    expect(first.loadFacts().size).toBe(0);
+    const store = new Map<string, FileFacts>();
+    const used = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      store.set(`h${i}`, facts(`n${i}`));
+      used.add(`h${i}`);
+    }
+    first.saveFacts(store, used);
+    const sub = readdirSync(dir).find((d) => d !== 'v8')!;
+    const base = readFileSync(join(dir, sub, 'facts.json'), 'utf8');
+
+    // one file changed: its old hash is no longer used, a new one is
+    const second = new AnalysisCache(root, true);
+    const s2 = second.loadFacts();
+    expect(s2.size).toBe(100);
+    s2.set('new', facts('é'));
+    used.delete('h3');
+    used.add('new');
+    second.saveFacts(s2, used);
+    expect(readFileSync(join(dir, sub, 'facts.json'), 'utf8')).toBe(base);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, sub, 'facts-delta.json'), 'utf8')))).toEqual(['new']);
+
+    const third = new AnalysisCache(root, true).loadFacts();
+    expect(third.get('new')).toEqual(facts('é'));
+    expect(third.get('h7')).toEqual(facts('n7'));
+
+    // most files changed: the base is rewritten with the used entries only, the delta emptied
+    const fourth = new AnalysisCache(root, true);
+    const s4 = fourth.loadFacts();
+    const used4 = new Set<string>(['new']);
+    for (let i = 0; i < 100; i++) {
+      s4.set(`k${i}`, facts(`m${i}`));
+      used4.add(`k${i}`);
+    }
+    fourth.saveFacts(s4, used4);
+    const rewritten = JSON.parse(readFileSync(join(dir, sub, 'facts.json'), 'utf8')) as Record<string, FileFacts>;
+    expect(Object.keys(rewritten).length).toBe(101);
+    expect(rewritten.h1).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(dir, sub, 'facts-delta.json'), 'utf8'))).toEqual({});
+    expect(new AnalysisCache(root, true).loadFacts().size).toBe(101);
+    expect(existsSync(join(root, 'facts.json'))).toBe(false);
+  });
+
+  test('signal answers kept with the facts seed a fresh index with the answers it would compute', () => {
+    const all = withAllSignals(loadRubric().rubric);
+    const values: Array<[FileFacts['facts'][number]['k'], string]> = [
+      ['decl', 'runAgentLoop'], ['call', 'client.messages.create'], ['member', 'maxRetries'], ['decl', 'nothingHere'],
+      ['string', 'approval required'], ['key', 'max_tokens'], ['union', 'StreamEvent:start|delta|stop'], ['call', 'console.log'],
+    ];
+    const ff: FileFacts = { facts: values.map(([k, v], i) => ({ k, v, l: i + 1 })), imports: [], parsed: true };
+    ff.sigs = buildFactFilter(all).signalsOf(ff.facts);
+    expect(ff.sigs.length).toBeGreaterThan(2);
+    expect(ff.sigs.length).toBeLessThan(values.length);
+    // a second run: a fresh filter (and shared index) seeded from the cached answers
+    const fresh = buildFactFilter(all);
+    fresh.prime(JSON.parse(asciiJson(ff)) as FileFacts);
+    const shared = SignalIndex.sharedFor(allSignals(all))!;
+    const reference = new SignalIndex(allSignals(all));
+    for (const [k, v] of values) expect(shared.candidates(k, v).map((s) => s.signal.id)).toEqual(reference.candidates(k, v).map((s) => s.signal.id));
+    // the seeded answer is the one used (a value no signal passes, seeded with the first decl signal)
+    expect(reference.candidates('decl', 'zzqq')).toEqual([]);
+    fresh.prime({ facts: [{ k: 'decl', v: 'zzqq', l: 1 }], imports: [], parsed: true, sigs: [[0, 0]] });
+    expect(shared.candidates('decl', 'zzqq').length).toBe(1);
+  });
+});
+
+describe('cached re-runs give the report of an uncached run (issue 16)', () => {
+  test('after an edit that moves evidence lines, the cached re-run (records, signal answers, kept evidence lines) gives the uncached report', async () => {
+    const { cpSync, readdirSync: ls, readFileSync: rd, writeFileSync: wr, utimesSync } = await import('node:fs');
+    const { evaluate } = await import('../src/evaluate.js');
+    const { fixture } = await import('./helpers.js');
+    const saved = process.env.PLUMBLINE_CACHE_DIR;
+    process.env.PLUMBLINE_CACHE_DIR = tmp('plumbline-cache-');
+    try {
+      const root = tmp('plumbline-rerun-');
+      cpSync(fixture('ts-full-harness'), root, { recursive: true });
+      const first = await evaluate({ target: root });
+      expect(first).toEqual(await evaluate({ target: root, cache: false }));
+      const sub = ls(process.env.PLUMBLINE_CACHE_DIR).find((d) => d !== 'v8')!;
+      const kept = JSON.parse(rd(join(process.env.PLUMBLINE_CACHE_DIR, sub, 'lines.json'), 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(kept).length).toBeGreaterThan(0);
+      // two lines at the top of a file with evidence: its lines move, the others' do not
+      const file = first.primitives.flatMap((p) => p.evidence).find((e) => e.file.endsWith('.ts'))!.file;
+      const path = join(root, file);
+      wr(path, `// one\n// two\n${rd(path, 'utf8')}`);
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      const cached = await evaluate({ target: root });
+      const uncached = await evaluate({ target: root, cache: false });
+      expect(cached).toEqual(uncached);
+      expect(JSON.stringify(cached)).not.toEqual(JSON.stringify(first));
+    } finally {
+      if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
+      else process.env.PLUMBLINE_CACHE_DIR = saved;
+    }
+  });
+});
