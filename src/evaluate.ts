@@ -103,7 +103,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
   const all = withAllSignals(rubric);
   const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs, records: cache.enabled };
-  const { files, stats, used } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
+  const { files, stats, used, updated } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
   emit({ type: 'extract', ms: ms(), ...stats });
   if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 
@@ -149,7 +149,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
   emit({ type: 'score', ms: ms() });
   if (cache.enabled) {
-    cache.saveFacts(store, used);
+    cache.saveFacts(store, used, updated);
     if (hashes) cache.saveHashes(hashes);
     if (lines) cache.saveLines(lines, used);
     cache.saveRun(runKey, JSON.stringify(report));

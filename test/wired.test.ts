@@ -121,32 +121,46 @@ describe('wired-in check from the extract stage records (issue 16)', () => {
     }
   });
 
-  test('extractAll records it for product code with the fact filter, and a changed file gets a new record', async () => {
+  test('extractAll records it from the second run on: for a changed file, and once for cached facts that lack it', async () => {
     const root = tmp();
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src/a.ts'), 'export function runAgentLoop() { return 1; }\n');
+    writeFileSync(join(root, 'src/b.ts'), 'export function executeTool() { return runAgentLoop(); }\n');
     writeFileSync(join(root, 'src/a.test.ts'), 'runAgentLoop();\n');
     const all = withAllSignals(loadRubric().rubric);
-    const plan = { prefilter: buildPrefilter(all), filter: buildFactFilter(all), records: true };
+    const hashes = { key: '', files: new Map<string, [number, number, string]>() };
+    const plan = { prefilter: buildPrefilter(all), filter: buildFactFilter(all), records: true, hashes };
     const scanned = [
-      { path: 'src/a.ts', language: 'typescript', role: 'source', size: 1, mtimeMs: 1 },
       { path: 'src/a.test.ts', language: 'typescript', role: 'test', size: 1, mtimeMs: 1 },
+      { path: 'src/a.ts', language: 'typescript', role: 'source', size: 1, mtimeMs: 1 },
+      { path: 'src/b.ts', language: 'typescript', role: 'source', size: 1, mtimeMs: 1 },
     ] as Parameters<typeof extractAll>[1];
     const store: FactsStore = new Map();
     const skipped = { binary: 0, nonUtf8: 0, empty: 0, unreadable: 0 } as Parameters<typeof extractAll>[4];
+    const of = (r: Awaited<ReturnType<typeof extractAll>>, path: string) => r.files.find((f) => f.path === path)!;
+    // a first run makes no records (its cache may never be read again)
     const first = await extractAll(root, scanned, plan, store, skipped);
-    const src = first.files.find((f) => f.path === 'src/a.ts')!;
-    expect(src.facts.wired?.u).toContain(' runAgentLoop ');
-    expect(first.files.find((f) => f.path === 'src/a.test.ts')!.facts.wired).toBeUndefined();
+    expect(of(first, 'src/a.ts').facts.wired).toBeUndefined();
+    expect(of(first, 'src/a.ts').facts.sigs).toBeUndefined();
+    expect(first.updated.size).toBe(0);
+    // a re-run with src/a.ts changed: its new facts carry a record, and the cached facts of the
+    // unchanged src/b.ts get theirs once (listed in `updated`, so the cache writes them)
     writeFileSync(join(root, 'src/a.ts'), 'export function runAgentLoop() { return other; }\n');
-    const second = await extractAll(root, scanned, plan, store, skipped);
-    const changed = second.files.find((f) => f.path === 'src/a.ts')!;
-    expect(changed.hash).not.toBe(src.hash);
-    expect(changed.facts.wired?.u).toContain(' other ');
-    expect(src.facts.wired?.u).not.toContain(' other ');
+    const again = scanned.map((f) => (f.path === 'src/a.ts' ? { ...f, size: 2, mtimeMs: 2 } : f));
+    const second = await extractAll(root, again, plan, store, skipped);
+    expect(of(second, 'src/a.ts').hash).not.toBe(of(first, 'src/a.ts').hash);
+    expect(of(second, 'src/a.ts').facts.wired?.u).toContain(' other ');
+    expect(of(second, 'src/b.ts').facts.wired?.u).toContain(' runAgentLoop ');
+    expect(of(second, 'src/b.ts').facts.sigs).toBeDefined();
+    expect(store.get(of(second, 'src/b.ts').hash)!.wired).toEqual(of(second, 'src/b.ts').facts.wired);
+    expect([...second.updated]).toEqual(expect.arrayContaining([of(second, 'src/b.ts').hash]));
+    expect(of(second, 'src/a.test.ts').facts.wired).toBeUndefined();
+    // a third run finds every record made: nothing to add
+    const third = await extractAll(root, again, plan, store, skipped);
+    expect(third.updated.size).toBe(0);
     // without `records` (a run without the cache) nothing is recorded
-    const bare = await extractAll(root, scanned, { ...plan, records: false }, new Map(), skipped);
-    expect(bare.files.find((f) => f.path === 'src/a.ts')!.facts.wired).toBeUndefined();
-    expect(bare.files.find((f) => f.path === 'src/a.ts')!.facts.sigs).toBeUndefined();
+    const bare = await extractAll(root, scanned, { ...plan, hashes: undefined, records: false }, new Map(), skipped);
+    expect(of(bare, 'src/a.ts').facts.wired).toBeUndefined();
+    expect(of(bare, 'src/a.ts').facts.sigs).toBeUndefined();
   });
 });

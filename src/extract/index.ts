@@ -53,9 +53,12 @@ export interface ExtractPlan {
   filter?: FactFilter;
   /**
    * Record what only a re-run reads (issue 16): the wired-in records and the signal answers per
-   * fact (`FileFacts.wired`, `FileFacts.sigs`). Set when the facts are cached; a run without the
-   * cache skips them (nothing would read them) and the detect stage reads the texts instead.
-   * Part of the facts cache key.
+   * fact (`FileFacts.wired`, `FileFacts.sigs`). Set when the facts are cached; even then they are
+   * made only on a re-run (some file unchanged since the last run of the same salt), for the
+   * files read and, once, for cached facts that lack them (`updated` lists those entries). A
+   * first run, or a run without the cache, skips them (the detect stage reads the texts instead),
+   * so a run whose cache is thrown away (a CI job) does not pay for them. Not part of the key:
+   * facts with and without records are the same facts.
    */
   records?: boolean;
   /** Folder for the TypeScript compiler's V8 code cache (src/extract/ts-compiler.ts); none when omitted. */
@@ -104,7 +107,7 @@ export async function extractAll(
   plan: ExtractPlan | Prefilter,
   store: FactsStore,
   skipped: SkipCounts,
-): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string> }> {
+): Promise<{ files: AnalyzedFile[]; stats: ExtractStats; used: Set<string>; updated: Set<string> }> {
   const p: ExtractPlan = 'test' in plan ? { prefilter: plan } : plan;
   const out: AnalyzedFile[] = [];
   const stats: ExtractStats = { parsed: 0, prefiltered: 0, cached: 0, workers: 0 };
@@ -113,14 +116,33 @@ export async function extractAll(
   // without TypeScript/JavaScript product code, the declarations of other TS/JS files (CI
   // scripts, tooling, examples) are nobody's callees: only signals can want their facts
   const jsSource = files.some((f) => f.role === 'source' && (f.language === 'typescript' || f.language === 'javascript'));
-  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}${p.records ? '\0records' : ''}`)}\0`;
-  const ctx = fileContext(p, salt, jsSource);
+  const salt = `${EXTRACTOR_VERSION}\0${sha256(`${p.prefilter.source}\0${p.testPrefilter?.source ?? ''}\0${p.filter?.source ?? ''}\0${jsSource}`)}\0`;
   const known = p.hashes?.key === salt ? p.hashes.files : undefined;
   // a file unchanged since the last run (same size and mtime, facts cached) is not read at all
   const unchanged = (f: ScannedFile) => {
     const prev = known?.get(f.path);
     return prev && prev[0] === f.size && prev[1] === f.mtimeMs && store.has(prev[2]) ? prev : undefined;
   };
+  // the records a re-run reads are made from the second run on (a re-run of the same files and
+  // rubric), never on a first run: a run whose cache is not kept (a CI job) pays nothing for them
+  const records = !!p.records && !!p.filter && !!known && files.some((f) => unchanged(f) !== undefined);
+  const ctx = fileContext({ ...p, records }, salt, jsSource);
+  /** Facts made before records were: the records added (read again for the wired-in record only), the store updated. */
+  const withRecords = (f: ScannedFile, hash: string, facts: FileFacts): FileFacts => {
+    if (!records) return facts;
+    const code = f.role === 'source' && isCode(f.language);
+    if (facts.sigs && (!code || facts.wired)) return facts;
+    let more: FileFacts = facts.sigs ? facts : { ...facts, sigs: p.filter!.signalsOf(facts.facts) };
+    if (code && !more.wired) {
+      const text = readText(root, f.path);
+      if (text === 'binary' || text === 'non-utf8' || text === 'empty' || text === 'unreadable') return facts;
+      more = { ...more, wired: wiredFacts(text, f.language, nameTest(p.prefilter)) };
+    }
+    store.set(hash, more);
+    updated.add(hash);
+    return more;
+  };
+  const updated = new Set<string>();
   // issue 16: the files to read go to worker threads when that pays off (src/extract/pool.ts);
   // their outcomes are applied below in file order, exactly as the in-process ones
   let pooled: Array<FileOutcome | undefined> | undefined;
@@ -130,7 +152,7 @@ export async function extractAll(
     const jobs = workerCount(p.jobs, todo.reduce((n, i) => n + (isCode(files[i]!.language) ? files[i]!.size : 0), 0), todo.length, p.workerMinBytes);
     if (jobs > 1) {
       ({ outcomes: pooled, started: stats.workers } = await extractInWorkers(root, files, todo, jobs, {
-        rubric: p.rubric, salt, jsSource, codeCache: p.codeCache, records: p.records, known: [...store.keys()],
+        rubric: p.rubric, salt, jsSource, codeCache: p.codeCache, records, known: [...store.keys()],
         sources: [p.prefilter.source, p.testPrefilter?.source ?? null, p.filter?.source ?? null], fault: p.workerFault,
       }));
     }
@@ -141,7 +163,7 @@ export async function extractAll(
     const prev = unchanged(f);
     if (prev) {
       // unchanged since the last run: its facts without reading it
-      const facts = store.get(prev[2])!;
+      const facts = withRecords(f, prev[2], store.get(prev[2])!);
       used.add(prev[2]);
       seen.set(f.path, prev);
       stats.cached++;
@@ -159,7 +181,10 @@ export async function extractAll(
     used.add(hash);
     seen.set(f.path, [f.size, f.mtimeMs, hash]);
     let facts = store.get(hash);
-    if (facts) stats.cached++;
+    if (facts) {
+      stats.cached++;
+      facts = withRecords(f, hash, facts);
+    }
     else {
       facts = o.facts!;
       if (facts.parsed) stats.parsed++;
@@ -175,7 +200,7 @@ export async function extractAll(
     p.hashes.key = salt;
     p.hashes.files = seen;
   }
-  return { files: out, stats, used };
+  return { files: out, stats, used, updated };
 }
 
 /**

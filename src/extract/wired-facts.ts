@@ -90,6 +90,8 @@ const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
 const RUN_WITH_LETTER = /[A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/g;
 /** Maximal runs that begin with a digit and hold a non-digit (`2fa`). */
 const DIGIT_LED_RUN = /(?<![A-Za-z0-9_$])[0-9]+[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** Maximal identifier runs (`[A-Za-z0-9_$]+`), digits only or not. */
+const ANY_RUN = /[A-Za-z0-9_$]+/g;
 /** Maximal runs of digits only. */
 const DIGIT_RUN = /(?<![A-Za-z0-9_$])[0-9]+(?![A-Za-z0-9_$])/g;
 
@@ -124,19 +126,22 @@ export function wiredFacts(text: string, language: string, mayName: (name: strin
   for (const t of new Set(text.match(DIGIT_RUN))) if (mayName(t)) named.push(t);
   const m: Array<[string, number[]]> = [];
   if (named.length) {
+    const wanted = new Set(named);
     const lines = new Map<string, number[]>();
-    // runs are matched whole (both boundaries), so a flat alternation in any order is exact;
-    // `$` is the only character of a run a regex reads specially
-    const re = new RegExp(`(?<![A-Za-z0-9_$])(?:${named.map((t) => t.replace(/\$/g, '\\$')).join('|')})(?![A-Za-z0-9_$])`, 'g');
+    // one pass over the maximal identifier runs of the product text and a set lookup: a run is
+    // a use of a name when it is the whole name (both boundaries), linear in the text whatever
+    // the number of names (an alternation of the names cost text size x names)
     let line = 1;
     let at = 0;
-    for (const hit of product.matchAll(re)) {
+    ANY_RUN.lastIndex = 0;
+    for (let hit = ANY_RUN.exec(product); hit; hit = ANY_RUN.exec(product)) {
+      const t = hit[0];
+      if (!wanted.has(t)) continue;
       const start = hit.index;
       const lineStart = product.lastIndexOf('\n', start) + 1;
       if (COMMENT_PREFIX.test(product.slice(lineStart, start))) continue;
       for (let b = product.indexOf('\n', at); b >= 0 && b < start; b = product.indexOf('\n', b + 1)) line++;
       at = start;
-      const t = hit[0];
       const list = lines.get(t);
       if (list) list.push(line);
       else lines.set(t, [line]);

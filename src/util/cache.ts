@@ -93,9 +93,10 @@ export class AnalysisCache {
    * rewritten (and the delta emptied) once the delta or the stale entries of the base pass a
    * tenth of the base.
    */
-  saveFacts(store: Map<string, FileFacts>, used: Set<string>): void {
+  saveFacts(store: Map<string, FileFacts>, used: Set<string>, updated: Set<string> = new Set()): void {
     const base = this.baseKeys;
-    const added = [...used].filter((h) => !base.has(h) && store.has(h)).sort();
+    // entries new to the base, and base entries given records this run (`updated`)
+    const added = [...used].filter((h) => (!base.has(h) || updated.has(h)) && store.has(h)).sort();
     let stale = base.size;
     for (const h of used) if (base.has(h)) stale--;
     const limit = Math.max(64, base.size / 10);
