@@ -83,6 +83,37 @@ describe('analysis cache files (issue 16)', () => {
     expect(existsSync(join(root, 'facts.json'))).toBe(false);
   });
 
+  test('base entries given records on a re-run (`updated`) are written, and the next load has them', () => {
+    const root = tmp('plumbline-root-');
+    const store = new Map<string, FileFacts>();
+    const used = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      store.set(`h${i}`, facts(`n${i}`));
+      used.add(`h${i}`);
+    }
+    new AnalysisCache(root, true).saveFacts(store, used);
+    // a re-run adds the signal answers to two cached entries: same keys, new content
+    const second = new AnalysisCache(root, true);
+    const s2 = second.loadFacts();
+    for (const h of ['h1', 'h2']) s2.set(h, { ...s2.get(h)!, sigs: [[0, 3]] });
+    second.saveFacts(s2, used, new Set(['h1', 'h2']));
+    const sub = readdirSync(dir).find((d) => d !== 'v8')!;
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, sub, 'facts-delta.json'), 'utf8')))).toEqual(['h1', 'h2']);
+    const third = new AnalysisCache(root, true).loadFacts();
+    expect(third.get('h1')!.sigs).toEqual([[0, 3]]);
+    expect(third.get('h3')!.sigs).toBeUndefined();
+    // a later re-run that updates nothing keeps them (the delta is written again, with them)
+    const fourth = new AnalysisCache(root, true);
+    const s4 = fourth.loadFacts();
+    used.delete('h9');
+    s4.set('new', facts('x'));
+    used.add('new');
+    fourth.saveFacts(s4, used);
+    const fifth = new AnalysisCache(root, true).loadFacts();
+    expect(fifth.get('h2')!.sigs).toEqual([[0, 3]]);
+    expect(fifth.get('new')).toEqual(facts('x'));
+  });
+
   test('signal answers kept with the facts seed a fresh index with the answers it would compute', () => {
     const all = withAllSignals(loadRubric().rubric);
     const values: Array<[FileFacts['facts'][number]['k'], string]> = [

@@ -37,6 +37,8 @@ export class AnalysisCache {
   private readonly dir: string | undefined;
   /** Hashes held by `facts.json` as loaded (the base the delta file adds to). */
   private baseKeys = new Set<string>();
+  /** Hashes held by `facts-delta.json` as loaded: written again while used (some are base keys with newer facts). */
+  private deltaKeys = new Set<string>();
 
   /**
    * @param root absolute path of the scanned repository (one cache folder per root)
@@ -82,6 +84,7 @@ export class AnalysisCache {
     const store = new Map(obj ? Object.entries(obj) : []);
     this.baseKeys = new Set(store.keys());
     const delta = obj ? this.read<Record<string, FileFacts>>('facts-delta.json') : undefined;
+    this.deltaKeys = new Set(delta ? Object.keys(delta) : []);
     if (delta) for (const [h, f] of Object.entries(delta)) store.set(h, f);
     return store;
   }
@@ -92,11 +95,15 @@ export class AnalysisCache {
    * on top of the `facts.json` it loaded) instead of every file's facts again; the base is
    * rewritten (and the delta emptied) once the delta or the stale entries of the base pass a
    * tenth of the base.
+   * @param used the hashes of this run's files (the entries kept)
+   * @param updated base entries whose facts this run changed in place (records added, see
+   *   `ExtractPlan.records`): written to the delta, which keeps carrying them while they are used
    */
   saveFacts(store: Map<string, FileFacts>, used: Set<string>, updated: Set<string> = new Set()): void {
     const base = this.baseKeys;
-    // entries new to the base, and base entries given records this run (`updated`)
-    const added = [...used].filter((h) => (!base.has(h) || updated.has(h)) && store.has(h)).sort();
+    // entries new to the base, base entries given records this run (`updated`), and those the
+    // delta already carried (a base entry updated by an earlier run lives in the delta)
+    const added = [...used].filter((h) => (!base.has(h) || updated.has(h) || this.deltaKeys.has(h)) && store.has(h)).sort();
     let stale = base.size;
     for (const h of used) if (base.has(h)) stale--;
     const limit = Math.max(64, base.size / 10);
@@ -104,6 +111,7 @@ export class AnalysisCache {
       const out: Record<string, FileFacts> = {};
       for (const h of added) out[h] = store.get(h)!;
       this.write('facts-delta.json', out);
+      this.deltaKeys = new Set(added);
       return;
     }
     const out: Record<string, FileFacts> = {};
@@ -114,6 +122,7 @@ export class AnalysisCache {
     this.write('facts.json', out);
     this.write('facts-delta.json', {});
     this.baseKeys = new Set(Object.keys(out));
+    this.deltaKeys = new Set();
   }
 
   /**
