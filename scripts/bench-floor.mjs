@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { scan, readText } = await import(join(root, 'dist', 'scan', 'scan.js'));
+const { scan, readText, isText } = await import(join(root, 'dist', 'scan', 'scan.js'));
 const target = process.argv[2];
 const { root: abs, files } = await scan(target);
 const require = createRequire(join(root, 'package.json'));
@@ -22,7 +22,7 @@ for (const f of files) {
   const ss = f.language === 'python' || f.language === 'go' || f.language === 'rust';
   if (!js && !ss) continue;
   const text = readText(abs, f.path);
-  if (text === 'binary' || text === 'non-utf8' || text === 'empty' || text === 'unreadable') continue;
+  if (!isText(text)) continue;
   if (js) {
     ts ??= createRequire(require.resolve('ts-morph'))('@ts-morph/common').ts;
     const kind = /\.tsx$/.test(f.path) ? ts.ScriptKind.TSX : /\.jsx$/.test(f.path) ? ts.ScriptKind.JSX : /\.[cm]?js$/.test(f.path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;

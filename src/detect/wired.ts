@@ -1,37 +1,27 @@
 import type { AnalyzedFile } from '../extract/index.js';
-import { COMMENT_PREFIX, isIdentChar, productText, trieAlternation, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
+import { COMMENT_PREFIX, IDENT_TOKEN, isIdentChar, LINE_COMMENT, productText, trieAlternation, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
 
 export { trieAlternation, withoutRustTestModules };
 
-/**
+/*
  * The wired-in check (issue: "tell wired-in code from look-alikes"): a declared name counts as
  * wired when some *other* non-test source file references it; a member (method, field) also when
- * its own file uses it again; a top-level declaration in an entry-point file likewise. Re-export lines (`pub use`, `export {..} from`, `export * from`)
- * are not uses: a type exported and never called is not wired in. Neither are mentions in line
- * comments, nor uses inside Rust `#[cfg(test)]` modules.
- *
- * @param names declared names that matched a signal (only these are counted)
- * @returns predicate (file, name) -> wired
+ * its own file uses it again; a top-level declaration in an entry-point file likewise. Re-export
+ * lines (`pub use`, `export {..} from`, `export * from`) are not uses: a type exported and never
+ * called is not wired in. Neither are mentions in line comments, nor uses inside Rust
+ * `#[cfg(test)]` modules.
  */
-/** The text before a match on its line opens a comment (`//`, `#`, `*`, `/*`, or a trailing `//`). */
-const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
-const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
+
 /** A whole identifier token (what `isFileUsed` can match). */
 const WHOLE_TOKEN = /^[A-Za-z_$][\w$]*$/;
 
 const IDENT_ONLY = /^[A-Za-z0-9_$]+$/;
-
 
 /** Languages whose code can use each other's names: TypeScript and JavaScript are one family. */
 export function languageFamily(language: string): string {
   return language === 'typescript' || language === 'javascript' ? 'js' : language;
 }
 
-/**
- * @param names declared names that matched a signal, each with the language families that
- *   declare it (a name is looked for only in files of those families: a Python class is not
- *   used by a TypeScript file)
- */
 /** Where declared names are mentioned in product code: name -> [file, line] pairs (comments and definitions' own re-exports excluded). */
 export type Mentions = Map<string, Array<[string, number]>>;
 
@@ -49,7 +39,7 @@ const MAX_MENTIONS = 400;
  * @param mentions filled with where each name is used (file, line), when given
  * @param onText receives each file's text as the pass reads it (before Rust test modules and
  *   re-exports are blanked), so a caller that needs the same text does not read it again
- * @param mayName the fact filter's test the records were made with (`FactFilter.mayName`);
+ * @param mayName the name test the records were made with (`nameTest` of src/extract/keep.ts);
  *   without it every file is read
  */
 export function computeWiredNames(

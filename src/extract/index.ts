@@ -1,5 +1,5 @@
 import type { ScannedFile, SkipCounts } from '../scan/scan.js';
-import { readText } from '../scan/scan.js';
+import { isText, readText } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
 import { flat, type FileFacts } from './types.js';
@@ -127,22 +127,20 @@ export async function extractAll(
   // rubric), never on a first run: a run whose cache is not kept (a CI job) pays nothing for them
   const records = !!p.records && !!p.filter && !!known && files.some((f) => unchanged(f) !== undefined);
   const ctx = fileContext({ ...p, records }, salt, jsSource);
-  /** Facts made before records were: the records added (read again for the wired-in record only), the store updated. */
-  const withRecords = (f: ScannedFile, hash: string, facts: FileFacts): FileFacts => {
+  const updated = new Set<string>();
+  /** Cached facts made before records were: the records added, the store updated (issue 16). */
+  const complete = (f: ScannedFile, hash: string, facts: FileFacts): FileFacts => {
     if (!records) return facts;
-    const code = f.role === 'source' && isCode(f.language);
-    if (facts.sigs && (!code || facts.wired)) return facts;
-    let more: FileFacts = facts.sigs ? facts : { ...facts, sigs: p.filter!.signalsOf(facts.facts) };
-    if (code && !more.wired) {
-      const text = readText(root, f.path);
-      if (text === 'binary' || text === 'non-utf8' || text === 'empty' || text === 'unreadable') return facts;
-      more = { ...more, wired: wiredFacts(text, f.language, nameTest(p.prefilter)) };
+    const more = withRecords(f, facts, p, () => {
+      const t = readText(root, f.path);
+      return isText(t) ? t : undefined;
+    });
+    if (more !== facts) {
+      store.set(hash, more);
+      updated.add(hash);
     }
-    store.set(hash, more);
-    updated.add(hash);
     return more;
   };
-  const updated = new Set<string>();
   // issue 16: the files to read go to worker threads when that pays off (src/extract/pool.ts);
   // their outcomes are applied below in file order, exactly as the in-process ones
   let pooled: Array<FileOutcome | undefined> | undefined;
@@ -163,7 +161,7 @@ export async function extractAll(
     const prev = unchanged(f);
     if (prev) {
       // unchanged since the last run: its facts without reading it
-      const facts = withRecords(f, prev[2], store.get(prev[2])!);
+      const facts = complete(f, prev[2], store.get(prev[2])!);
       used.add(prev[2]);
       seen.set(f.path, prev);
       stats.cached++;
@@ -183,7 +181,7 @@ export async function extractAll(
     let facts = store.get(hash);
     if (facts) {
       stats.cached++;
-      facts = withRecords(f, hash, facts);
+      facts = complete(f, hash, facts);
     }
     else {
       facts = o.facts!;
@@ -293,7 +291,7 @@ function lazyText(a: AnalyzedFile, root: string): void {
     get(): string | undefined {
       if (lastRead?.file !== file) {
         const t = readText(root, a.path);
-        lastRead = { file, text: t === 'binary' || t === 'non-utf8' || t === 'empty' || t === 'unreadable' ? undefined : t };
+        lastRead = { file, text: isText(t) ? t : undefined };
       }
       return lastRead.text;
     },
@@ -313,11 +311,24 @@ async function extractOne(
   jsSource = true,
 ): Promise<FileFacts> {
   const facts = await frontEnd(f, text, plan, loadTs, jsSource);
-  const filter = plan.filter;
-  if (!filter || !plan.records) return facts;
-  const sigs = filter.signalsOf(facts.facts);
-  if (f.role === 'source' && isCode(f.language)) return { ...facts, sigs, wired: wiredFacts(text, f.language, nameTest(plan.prefilter)) };
-  return { ...facts, sigs };
+  return plan.filter && plan.records ? withRecords(f, facts, plan, () => text) : facts;
+}
+
+/**
+ * `facts` with the records a re-run reads (issue 16): the signals each fact passes
+ * (`FileFacts.sigs`) and, for a product code file, the wired-in record
+ * (src/extract/wired-facts.ts). What is already there is kept; `text` is asked only for a
+ * missing wired-in record, and when it gives none the facts are returned as they are.
+ * @param plan a plan with a fact filter
+ * @returns `facts` itself when nothing was added, else a new object
+ */
+function withRecords(f: ScannedFile, facts: FileFacts, plan: ExtractPlan, text: () => string | undefined): FileFacts {
+  const code = f.role === 'source' && isCode(f.language);
+  if (facts.sigs && (!code || facts.wired)) return facts;
+  const more: FileFacts = facts.sigs ? facts : { ...facts, sigs: plan.filter!.signalsOf(facts.facts) };
+  if (!code || more.wired) return more;
+  const t = text();
+  return t === undefined ? facts : { ...more, wired: wiredFacts(t, f.language, nameTest(plan.prefilter)) };
 }
 
 async function frontEnd(

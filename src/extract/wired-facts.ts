@@ -83,9 +83,9 @@ export function withoutRustTestModules(text: string): string {
 }
 
 /** Identifier tokens as `isFileUsed` reads them: `[A-Za-z_$][\w$]*`. */
-const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
+export const IDENT_TOKEN = /[A-Za-z_$][\w$]*/g;
 /** Line comments as `isFileUsed` removes them: from `//` or `#` (not `#[`) at a line start or after a space or tab. */
-const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
+export const LINE_COMMENT = /(?:^|[ \t])(?:\/\/|#(?!\[)).*$/gm;
 /** Maximal identifier runs that hold a non-digit (leftmost-longest: a run's whole text). */
 const RUN_WITH_LETTER = /[A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/g;
 /** Maximal runs that begin with a digit and hold a non-digit (`2fa`). */

@@ -235,6 +235,11 @@ export function readText(root: string, path: string): string | 'binary' | 'non-u
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** True when `readText` gave the file's text (not one of its reasons why there is none). */
+export function isText(t: ReturnType<typeof readText>): t is string {
+  return t !== 'binary' && t !== 'non-utf8' && t !== 'empty' && t !== 'unreadable';
+}
+
 /**
  * One scratch buffer for every read of the run (grown to the largest file): the bytes are
  * decoded into a string at once, so no per-file buffer is allocated, page-faulted in and
