@@ -133,23 +133,8 @@ function stringValue(n: TSNode): string | undefined {
   return t.length <= 80 && !t.includes('\n') ? t : undefined;
 }
 
-/** Node types of a plain name chain: `a`, `a.b.c` (Python, Rust, Go), `a::b` (Rust). */
-const CHAIN_TYPES = new Set(['identifier', 'field_identifier', 'package_identifier', 'self', 'attribute', 'field_expression', 'selector_expression', 'scoped_identifier']);
-/** The text of such a chain when every segment is a plain name (no call, index, generic, literal or comment in it). */
-const PLAIN_CHAIN = /^[A-Za-z_]\w*(?:\s*(?:\.|::)\s*[A-Za-z_]\w*)*$/;
-const CHAIN_SEPARATOR = /\s*(?:\.|::)\s*/;
-
 /** `a.b.c(...)` callee as its last three segments (calls inside a chain are skipped). */
 function calleeOf(fn: TSNode | null): string | undefined {
-  // a plain chain is read from its text at once: one call into WebAssembly instead of two per
-  // segment (the same segments the walk below gives; issue 16)
-  if (fn && CHAIN_TYPES.has(fn.type)) {
-    const text = fn.text;
-    if (PLAIN_CHAIN.test(text)) {
-      const segs = text.split(CHAIN_SEPARATOR);
-      return (segs.length > 3 ? segs.slice(-3) : segs).join('.');
-    }
-  }
   const parts: string[] = [];
   let e: TSNode | null = fn;
   for (let depth = 0; e && depth < 8; depth++) {
@@ -627,11 +612,10 @@ export function maskIrrelevant(lang: SyntaxLanguage, text: string, relevant: (ch
     const l = lines[i]!;
     offsets[i] = at;
     at += l.length + 1;
-    const c = l.length ? l.charCodeAt(0) : 0;
     // a top-level line: not empty, not indented, not closing a bracket (`)`, `}`, `]`)
-    const top = !inString && l.length > 0 && !(c === 32 || c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 41 || c === 125 || c === 93 || (c > 127 && /^\s/.test(l))) && !(lang === 'python' && PY_CONTINUATION.test(l));
+    const top = !inString && l.length > 0 && !/^[\s)}\]]/.test(l) && !(lang === 'python' && PY_CONTINUATION.test(l));
     if (top && !pendingAnnot) starts.push(i);
-    if (top) pendingAnnot = lang === 'python' ? c === 64 /* @ */ : ANNOTATION.test(l);
+    if (top) pendingAnnot = lang === 'python' ? l.startsWith('@') : ANNOTATION.test(l);
     // multi-line strings: Python triple quotes, Rust/Go strings and raw strings left open
     if (lang === 'python') {
       if (l.includes('"""') || l.includes("\'\'\'")) {
