@@ -88,7 +88,7 @@ export interface WorkerSetup {
   salt: string;
   /** Whether the target has TypeScript/JavaScript product code. */
   jsSource: boolean;
-  /** The TypeScript compiler's V8 code-cache folder (src/extract/ts-compiler.ts); none with `--no-cache`. */
+  /** The TypeScript compiler's V8 code-cache folder (src/extract/ts-compiler.ts); see AnalysisCache.codeDir. */
   codeCache?: string;
   /** `ExtractPlan.records`: also make the wired-in records and signal answers a re-run reads. */
   records?: boolean;

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../util/fs.js';
  * Loads the TypeScript compiler bundled by ts-morph (`@ts-morph/common/dist/typescript.js`)
  * straight from its file: no ts-morph project layer, no ESM-to-CommonJS export scan.
  *
- * With a code-cache folder (the user cache, never with `--no-cache`), V8's compiled code for the
+ * With a code-cache folder (`<user cache>/v8`, also with `--no-cache`; see AnalysisCache.codeDir), V8's compiled code for the
  * 9 MB compiler is kept there (`vm.Script` cached data, keyed by the compiler file, Node's
  * version and architecture): a re-run that parses one changed file loads the compiler in about
  * 0.1 s instead of 0.35 s. A rejected or unreadable cache only costs a normal load.

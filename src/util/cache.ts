@@ -35,6 +35,8 @@ export function readCacheText(file: string): string {
  */
 export class AnalysisCache {
   private readonly dir: string | undefined;
+  /** `<user cache>/v8`, unless the user cache lies inside the scanned root. */
+  private readonly code: string | undefined;
   /** Hashes held by `facts.json` as loaded (the base the delta file adds to). */
   private baseKeys = new Set<string>();
   /** Hashes held by `facts-delta.json` as loaded: written again while used (some are base keys with newer facts). */
@@ -49,15 +51,22 @@ export class AnalysisCache {
     const rel = relative(root, base);
     const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
     this.dir = enabled && !inside ? join(base, sha256(root).slice(0, 24)) : undefined;
+    this.code = inside ? undefined : join(base, 'v8');
   }
 
   get enabled(): boolean {
     return this.dir !== undefined;
   }
 
-  /** Folder for compiled-code caches (shared by every root), or undefined when the cache is off. */
+  /**
+   * Folder for compiled-code caches (V8 code of the TypeScript compiler, shared by every root), or
+   * undefined when the user cache lies inside the scanned root or `NODE_DISABLE_COMPILE_CACHE` is
+   * set (Node's own switch for its compile cache). Unlike the facts and the run memo it stays on
+   * with `--no-cache`: it holds compiled code of plumbline's dependencies, nothing read from a
+   * repository, and cannot change a report (issue 16; `tsc` keeps Node's compile cache the same way).
+   */
   get codeDir(): string | undefined {
-    return this.dir ? join(userCacheDir(), 'v8') : undefined;
+    return process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : this.code;
   }
 
   private read<T>(name: string): T | undefined {
