@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { phrasesRegex, phraseStem, wordsOf } from '../src/rubric/words.js';
+import { compileSignal, SignalIndex } from '../src/detect/match.js';
 import { cli, fixture, run } from './helpers.js';
 
 // Word-aware matching and the harness model (issue 11): whole words, landmarks, the loop, the map.
@@ -28,6 +29,18 @@ describe('word-aware matching', () => {
     expect(phrasesRegex(['tool ? . execute']).test(wordsOf('this.toolRegistry.execute'))).toBe(true);
     expect(phrasesRegex(['tool* . execute']).test(wordsOf('toolExecute'))).toBe(false);
     expect(phrasesRegex(['^ continue $']).test(wordsOf('shouldContinue'))).toBe(false);
+  });
+
+  test('the signal index answers as the phrase regexes do, through its word gate (issue 16)', () => {
+    // the gate tests the raw value for a necessary word before its words are computed: it must
+    // pass every spelling a phrase matches (case, acronyms, separators) and may only reject values
+    const signal = { kinds: ['call' as const], roles: ['source' as const], words: ['tool* . execute', 'http server', '^ run $'] };
+    const sig = compileSignal('p', 'c', signal);
+    const index = new SignalIndex([sig]);
+    const re = phrasesRegex(signal.words);
+    const values = ['this.TOOLS.execute', 'toolRegistry.EXECUTE', 'HTTPServerError', 'http_server', 'run', 'RUN', 'rerun', 'toolExecute', 'serverHttp', 'runner.run', 'x'];
+    for (const v of values) expect(index.candidates('call', v).length, v).toBe(re.test(wordsOf(v)) ? 1 : 0);
+    expect(values.filter((v) => index.candidates('call', v).length)).toEqual(['this.TOOLS.execute', 'HTTPServerError', 'http_server', 'run', 'RUN']);
   });
 
   test('a phrase stem is a substring of any spelling of the phrase (prefilter superset)', () => {

@@ -1,5 +1,5 @@
 import type { ScannedFile, SkipCounts } from '../scan/scan.js';
-import { isText, readText } from '../scan/scan.js';
+import { isText, readText, readTextHashed } from '../scan/scan.js';
 import { isCode } from '../scan/classify.js';
 import { sha256 } from '../util/fs.js';
 import { flat, type FileFacts } from './types.js';
@@ -237,18 +237,17 @@ export function fileContext(plan: ExtractPlan, salt: string, jsSource: boolean):
 }
 
 /**
- * Reads one file, hashes it (`sha256(salt, extension, text)`) and, unless `known(hash)`, runs its
+ * Reads one file, hashes it (`sha256(salt, extension, NUL, file bytes)`) and, unless `known(hash)`, runs its
  * front end (suppression comments included). The same function runs in-process and in the
  * extract workers (src/extract/worker.ts), so both give the same facts.
  * @throws whatever a front end throws (the run fails, as it always did)
  */
 export async function extractFile(root: string, f: ScannedFile, ctx: FileContext, known: (hash: string) => boolean): Promise<FileOutcome> {
-  const text = readText(root, f.path);
+  const { text, hash } = readTextHashed(root, f.path, ctx.salt + f.path.replace(/^.*\./, '') + '\0');
   if (text === 'binary') return { skip: 'binary' };
   if (text === 'non-utf8') return { skip: 'nonUtf8' };
   if (text === 'empty') return { skip: 'empty' };
-  if (text === 'unreadable') return { skip: 'unreadable' };
-  const hash = sha256(ctx.salt + f.path.replace(/^.*\./, '') + '\0' + text);
+  if (text === 'unreadable' || hash === undefined) return { skip: 'unreadable' };
   if (known(hash)) return { hash };
   let facts = await extractOne(f, text, ctx.plan, ctx.loadTs, ctx.jsSource);
   if (text.includes('plumbline-ignore')) facts = { ...facts, suppress: scanSuppressions(text) };

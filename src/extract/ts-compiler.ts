@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -36,7 +37,9 @@ export function loadTypeScriptCompiler(): typeof ts {
     cached = undefined;
   }
   try {
-    const source = readFileSync(file, 'utf8');
+    // the compiler's 9 MB are ASCII: a byte copy (latin1) instead of UTF-8 decoding saves ~50 ms
+    const bytes = readFileSync(file);
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
     const mod = { exports: {} as Record<string, unknown> };
     (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));

@@ -5,4 +5,4 @@
  * (src/extract/wired-facts.ts, `nameTest`), the signal answers per fact (`FileFacts.sigs`: any
  * change to signal matching in src/detect/match.ts or src/rubric/words.ts). Issue 16.
  */
-export const EXTRACTOR_VERSION = 27;
+export const EXTRACTOR_VERSION = 28;

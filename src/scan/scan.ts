@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
@@ -219,19 +220,30 @@ export function globToRegExp(glob: string): RegExp {
  * @returns the text, or 'binary' (NUL byte in the first 8 KiB), 'non-utf8', 'empty', 'unreadable'
  */
 export function readText(root: string, path: string): string | 'binary' | 'non-utf8' | 'empty' | 'unreadable' {
+  return readTextHashed(root, path).text;
+}
+
+/**
+ * `readText`, and with `hashPrefix` the content hash `sha256(hashPrefix, file bytes)` (hex),
+ * taken from the bytes as read: hashing the decoded text meant a flattened copy of
+ * prefix + text and its UTF-8 encoding, per file (issue 16). No hash when there is no text.
+ */
+export function readTextHashed(root: string, path: string, hashPrefix?: string): { text: ReturnType<typeof readText>; hash?: string } {
   let buf: Buffer;
   try {
     buf = readInto(join(root, path));
   } catch {
-    return 'unreadable';
+    return { text: 'unreadable' };
   }
-  if (buf.length === 0) return 'empty';
-  if (buf.subarray(0, 8192).includes(0)) return 'binary';
+  if (buf.length === 0) return { text: 'empty' };
+  if (buf.subarray(0, 8192).includes(0)) return { text: 'binary' };
+  let text: string;
   try {
-    return UTF8.decode(buf);
+    text = UTF8.decode(buf);
   } catch {
-    return 'non-utf8';
+    return { text: 'non-utf8' };
   }
+  return { text, hash: hashPrefix === undefined ? undefined : createHash('sha256').update(hashPrefix).update(buf).digest('hex') };
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
