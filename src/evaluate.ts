@@ -92,70 +92,80 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
 
   // the pipeline's modules load only on a cache miss: an unchanged re-run needs none of them
-  const [{ extractAll }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }] = await Promise.all([
+  const [{ extractAll }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }, { SignalIndex }] = await Promise.all([
     import('./extract/index.js'), import('./extract/prefilter.js'), import('./extract/keep.js'), import('./detect/reachability.js'), import('./detect/engine.js'),
     import('./model/build.js'), import('./model/frameworks.js'), import('./rubric/all-signals.js'), import('./model/map.js'), import('./score/score.js'), import('./score/suppress.js'),
+    import('./detect/match.js'),
   ]);
-  if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
-  const { rubric } = loaded;
-  const store = cache.loadFacts();
-  const hashes = cache.enabled ? cache.loadHashes() : undefined;
-  // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
-  const all = withAllSignals(rubric);
-  const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs, records: cache.enabled };
-  const { files, stats, used, updated } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
-  emit({ type: 'extract', ms: ms(), ...stats });
-  if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
-
-  // the signal tests cached with unchanged files' facts: their values are not tested again
-  for (const f of files) plan.filter.prime(f.facts);
-  const reach = computeReachability(root, files);
-  const frameworks = activeFrameworks(rubric, files, root, reach);
-  const model = buildModel(rubric, files, reach, frameworks);
-  emit({ type: 'model', ms: ms(), loops: model.loops.length });
-  const lines = cache.enabled ? cache.loadLines() : undefined;
-  const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter), lines });
-  emit({ type: 'detect', ms: ms() });
-
-  const body = score(rubric, context, detections);
-  // suppression comments count in product code and config, not in docs, tests or fixtures
-  const inSource = files
-    .filter((f) => f.facts.suppress && ['source', 'config', 'ci', 'tooling'].includes(f.role))
-    .flatMap((f) => f.facts.suppress!.map((x) => ({ file: f.path, ...x })));
-  const count = (key: 'language' | 'role') => {
-    const out: Record<string, number> = {};
-    for (const f of files) out[f[key]] = (out[f[key]] ?? 0) + 1;
-    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-  };
-  let report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'plumbline', version: VERSION },
-    rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16), ...(custom ? { custom } : {}) },
-    target: {
-      name: basename(root),
-      lister: scanned.lister,
-      files: files.length,
-      parsed: files.filter((f) => f.facts.parsed).length,
-      languages: count('language'),
-      roles: count('role'),
-      skipped: scanned.skipped,
-      entryPoints: context.entryPoints.slice(0, 50),
-    },
-    context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
-    harness: harnessMap(model, detections),
-    ...(frameworks.length ? { frameworks: frameworks.map((f) => ({ id: f.profile.id, title: f.profile.title, runs: f.run.slice(0, 8).map((r) => ({ name: r.value, file: r.file, line: r.line })) })) } : {}),
-    ...body,
-  };
-  report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
-  emit({ type: 'score', ms: ms() });
-  if (cache.enabled) {
-    cache.saveFacts(store, used, updated);
-    if (hashes) cache.saveHashes(hashes);
-    if (lines) cache.saveLines(lines, used);
-    cache.saveRun(runKey, JSON.stringify(report));
+  try {
+    return await analyse();
+  } finally {
+    // the run's signal index (every distinct fact value it tested) is not kept after the run
+    SignalIndex.share(undefined);
   }
-  emit({ type: 'done', ms: ms(), cached: false });
-  return report;
+
+  async function analyse(): Promise<Report> {
+    if (!loaded) loaded = (await import('./rubric/load.js')).loadRubric(opts.rubric as string | undefined);
+    const { rubric } = loaded;
+    const store = cache.loadFacts();
+    const hashes = cache.enabled ? cache.loadHashes() : undefined;
+    // extended checks and framework profiles read facts too: every signal sets the prefilter and the fact filter
+    const all = withAllSignals(rubric);
+    const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs, records: cache.enabled };
+    const { files, stats, used, updated } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
+    emit({ type: 'extract', ms: ms(), ...stats });
+    if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
+
+    // the signal tests cached with unchanged files' facts: their values are not tested again
+    for (const f of files) plan.filter.prime(f.facts);
+    const reach = computeReachability(root, files);
+    const frameworks = activeFrameworks(rubric, files, root, reach);
+    const model = buildModel(rubric, files, reach, frameworks);
+    emit({ type: 'model', ms: ms(), loops: model.loops.length });
+    const lines = cache.enabled ? cache.loadLines() : undefined;
+    const { context, detections } = detect(rubric, files, reach, model, { mayName: nameTest(plan.prefilter), lines });
+    emit({ type: 'detect', ms: ms() });
+
+    const body = score(rubric, context, detections);
+    // suppression comments count in product code and config, not in docs, tests or fixtures
+    const inSource = files
+      .filter((f) => f.facts.suppress && ['source', 'config', 'ci', 'tooling'].includes(f.role))
+      .flatMap((f) => f.facts.suppress!.map((x) => ({ file: f.path, ...x })));
+    const count = (key: 'language' | 'role') => {
+      const out: Record<string, number> = {};
+      for (const f of files) out[f[key]] = (out[f[key]] ?? 0) + 1;
+      return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+    };
+    let report: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'plumbline', version: VERSION },
+      rubric: { id: rubric.id, hash: loaded.hash.slice(0, 16), ...(custom ? { custom } : {}) },
+      target: {
+        name: basename(root),
+        lister: scanned.lister,
+        files: files.length,
+        parsed: files.filter((f) => f.facts.parsed).length,
+        languages: count('language'),
+        roles: count('role'),
+        skipped: scanned.skipped,
+        entryPoints: context.entryPoints.slice(0, 50),
+      },
+      context: { shape: context.shape, flags: context.flags, summary: context.summary, evidence: context.evidence },
+      harness: harnessMap(model, detections),
+      ...(frameworks.length ? { frameworks: frameworks.map((f) => ({ id: f.profile.id, title: f.profile.title, runs: f.run.slice(0, 8).map((r) => ({ name: r.value, file: r.file, line: r.line })) })) } : {}),
+      ...body,
+    };
+    report = applySuppressions(report, inSource, opts.suppressions ?? [], opts.configFile ?? null);
+    emit({ type: 'score', ms: ms() });
+    if (cache.enabled) {
+      cache.saveFacts(store, used, updated);
+      if (hashes) cache.saveHashes(hashes);
+      if (lines) cache.saveLines(lines, used);
+      cache.saveRun(runKey, JSON.stringify(report));
+    }
+    emit({ type: 'done', ms: ms(), cached: false });
+    return report;
+  }
 }
 
 /**

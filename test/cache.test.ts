@@ -137,6 +137,21 @@ describe('analysis cache files (issue 16)', () => {
   });
 });
 
+describe('a long-lived process keeps no run state (issue 16, the MCP server)', () => {
+  test('the run\'s shared signal index is released when evaluate returns, and when it throws', async () => {
+    const { evaluate } = await import('../src/evaluate.js');
+    const { fixture } = await import('./helpers.js');
+    const all = withAllSignals(loadRubric().rubric);
+    buildFactFilter(all);
+    expect(SignalIndex.sharedFor([])).toBeDefined();
+    await evaluate({ target: fixture('python-agent'), cache: false });
+    expect(SignalIndex.sharedFor([])).toBeUndefined();
+    buildFactFilter(all);
+    await expect(evaluate({ target: fixture('python-agent'), cache: false, rubric: { ...loadRubric(), rubric: { ...loadRubric().rubric, primitives: null as never } } })).rejects.toThrow();
+    expect(SignalIndex.sharedFor([])).toBeUndefined();
+  });
+});
+
 describe('cached re-runs give the report of an uncached run (issue 16)', () => {
   test('after an edit that moves evidence lines, the cached re-run (records, signal answers, kept evidence lines) gives the uncached report', async () => {
     const { cpSync, readdirSync: ls, readFileSync: rd, writeFileSync: wr, utimesSync } = await import('node:fs');

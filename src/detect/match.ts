@@ -208,7 +208,7 @@ export class SignalIndex {
    * the extract stage's fact filter indexes every signal of the rubric, so the harness model and
    * the detect stage test no value a second time.
    */
-  static share(index: SignalIndex): void {
+  static share(index: SignalIndex | undefined): void {
     SignalIndex.shared = index;
   }
 
@@ -362,7 +362,10 @@ export function phraseSpecificity(sig: CompiledSignal, value: string): number {
   let best = 0;
   for (const { re, n } of compiled.phrases) if (n > best && re.test(words)) best = n;
   const out = Math.min(2, Math.max(1, best));
+  // bounded: the rubric's compiled signals outlive a run in a long-lived process (the MCP server)
+  if (compiled.memo.size >= MAX_SPEC_MEMO) compiled.memo.clear();
   compiled.memo.set(flat(value), out);
   return out;
 }
+const MAX_SPEC_MEMO = 20_000;
 const SPEC_PHRASES = new WeakMap<CompiledSignal, { phrases: Array<{ re: RegExp; n: number }>; memo: Map<string, number> }>();

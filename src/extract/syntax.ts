@@ -62,6 +62,8 @@ interface WalkContext {
   disc: Map<string, string>;
   /** Python: `Name = Union[A, B]` unions of class names, resolved after the walk. */
   classUnions: Array<{ name: string; members: string[]; line: number }>;
+  /** Go: [start, end) of each import declaration (its strings are import paths, not string facts). */
+  goImports?: Array<[number, number]>;
 }
 
 /** Adds a fact when the sink keeps it; only then is the node's line read (a call into WebAssembly). */
@@ -418,6 +420,9 @@ function rustString(n: TSNode, ctx: WalkContext): void {
 
 // ---------------------------------------------------------------- Go
 const GO: Record<string, Handler> = {
+  import_declaration(n, ctx) {
+    (ctx.goImports ??= []).push([n.startIndex, n.endIndex]);
+  },
   package_clause(n, ctx) {
     if (n.namedChild(0)?.text === 'main') ctx.entry = true;
   },
@@ -483,7 +488,10 @@ function goSpec(n: TSNode, ctx: WalkContext): void {
   for (const id of n.childrenForFieldName('name')) if (id) add(ctx, 'decl', id.text, n);
 }
 function goString(n: TSNode, ctx: WalkContext): void {
-  if (n.parent?.type === 'import_spec') return;
+  // an import path (captures come in text order: its declaration was seen first); no parent
+  // lookup, which walks the tree from its root (issue 16)
+  const at = n.startIndex;
+  if (ctx.goImports?.some(([s, e]) => at >= s && at < e)) return;
   const v = stringValue(n);
   if (v) add(ctx, 'string', v, n);
 }

@@ -103,6 +103,9 @@ const SHELL_HOPS = 4;
  * as a plain model call, and its model then lists no framework.
  */
 export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[] = []): HarnessModel {
+  // the name memos serve one run: a long-lived process (the MCP server) must not grow them forever
+  ROLE_WORDS.clear();
+  CLASS_WORDS.clear();
   const own = build(rubric, files, reach, []);
   // a loop of its own reaches tool execution (or reads tool calls); a lone model call does not
   if (!frameworks.length || own.loops.some((l) => l.toTools !== null)) return own;
