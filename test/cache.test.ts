@@ -137,6 +137,29 @@ describe('analysis cache files (issue 16)', () => {
   });
 });
 
+describe('the TypeScript compiler\'s code cache (issue 16)', () => {
+  test('kept with --no-cache (and nothing else), one file per set of Node flags, off with NODE_DISABLE_COMPILE_CACHE', async () => {
+    const { cli, fixture, tmp } = await import('./helpers.js');
+    const { existsSync, readdirSync } = await import('node:fs');
+    const dir = tmp('plumbline-cache-');
+    const files = () => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
+    const run = (env: Record<string, string>) => cli(['evaluate', fixture('ts-minimal-chat'), '--no-cache', '-f', 'json'], { PLUMBLINE_CACHE_DIR: dir, NODE_OPTIONS: '', NODE_DISABLE_COMPILE_CACHE: '', ...env });
+    const off = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(off.code, off.stderr).toBe(0);
+    expect(files()).toEqual([]);
+    const first = run({});
+    expect(first.code, first.stderr).toBe(0);
+    const one = files().filter((f) => f.endsWith('.v8'));
+    expect(files()).toEqual(['v8', ...one]);
+    expect(one).toHaveLength(1);
+    // the same flags reuse the file; other flags get their own (V8 rejects code cached under other flags)
+    expect(run({}).stdout).toBe(first.stdout);
+    expect(files().filter((f) => f.endsWith('.v8'))).toEqual(one);
+    expect(run({ NODE_OPTIONS: '--expose-gc' }).stdout).toBe(first.stdout);
+    expect(files().filter((f) => f.endsWith('.v8'))).toHaveLength(2);
+  });
+});
+
 describe('a long-lived process keeps no run state (issue 16, the MCP server)', () => {
   test('the run\'s shared signal index is released when evaluate returns, and when it throws', async () => {
     const { evaluate } = await import('../src/evaluate.js');
