@@ -40,32 +40,41 @@ function nameText(name: ts.Node | undefined): string | undefined {
 
 /** `a.b.c(...)` -> "a.b.c" (last 3 segments); `this.x.y` -> "this.x.y"; calls inside chains are skipped. */
 function calleeText(expr: ts.Expression): string | undefined {
-  const parts: string[] = [];
+  // the names from the call outwards (`c`, `b`, `a` for `a.b.c`); only the first three count
+  let n0: string | undefined;
+  let n1: string | undefined;
+  let n2: string | undefined;
+  let n = 0;
+  const take = (name: string) => {
+    if (n === 0) n0 = name;
+    else if (n === 1) n1 = name;
+    else if (n === 2) n2 = name;
+    n++;
+  };
   let e: ts.Expression = expr;
   for (let depth = 0; depth < 8; depth++) {
     if (isIdentifier(e)) {
-      parts.unshift(e.text);
+      take(e.text);
       break;
     }
     if (e.kind === SK.ThisKeyword) {
-      parts.unshift('this');
+      take('this');
       break;
     }
     if (isPropertyAccessExpression(e)) {
-      parts.unshift(e.name.text);
+      take(e.name.text);
       e = e.expression;
       continue;
     }
+    // calls, non-null assertions, parentheses, element access and await inside a chain are skipped
     if (isCallExpression(e) || isNonNullExpression(e) || isParenthesizedExpression(e) || isElementAccessExpression(e) || isAwaitExpression(e)) {
       e = (e as { expression: ts.Expression }).expression;
-      parts.unshift('()');
       continue;
     }
     break;
   }
-  const clean = parts.filter((p) => p !== '()');
-  if (!clean.length) return undefined;
-  return clean.slice(-3).join('.');
+  // no per-call arrays (issue 16: this runs for every call of every file)
+  return n === 0 ? undefined : n === 1 ? n0 : n === 2 ? `${n1}.${n0}` : `${n2}.${n1}.${n0}`;
 }
 
 function literalDiscriminant(type: ts.TypeNode | undefined): string | undefined {
