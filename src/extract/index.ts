@@ -409,7 +409,8 @@ export function scanImports(lang: 'python' | 'rust' | 'go', text: string, path: 
     for (const m of text.matchAll(/["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})["']/g)) {
       for (let i = text.indexOf('\n', at); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
       at = m.index;
-      facts.push({ k: 'string', v: m[1]!, l: line });
+      // a copy: a slice would keep the file text alive with the fact (FactSink copies the same way)
+      facts.push({ k: 'string', v: flat(m[1]!), l: line });
     }
   } else if (lang === 'rust') {
     for (const m of text.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?use[ \t]+([\w:]+)/gm)) imports.push(m[1]!);
