@@ -102,6 +102,39 @@ describe('what the extract stage reads and keeps (issue 16)', () => {
     }
   });
 
+  test('a code file\'s text is read when asked, from a getter every code file shares (issue 16)', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildPrefilter } = await import('../src/extract/prefilter.js');
+    const { extractAll } = await import('../src/extract/index.js');
+    const { loadRubric } = await import('../src/rubric/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-tests-'));
+    try {
+      writeFileSync(join(dir, 'a.ts'), 'export const a = 1;\n');
+      writeFileSync(join(dir, 'b.py'), 'b = 2\n');
+      writeFileSync(join(dir, 'c.yaml'), 'c: 3\n');
+      const scanned = ['a.ts', 'b.py', 'c.yaml'].map((path, i) => ({ path, language: (['typescript', 'python', 'config'] as const)[i]!, role: (['source', 'source', 'config'] as const)[i]!, size: 6, mtimeMs: 0 }));
+      const skipped = { excluded: 0, tooLarge: 0, binary: 0, nonUtf8: 0, symlink: 0, unreadable: 0, empty: 0 };
+      const { files } = await extractAll(dir, scanned, buildPrefilter(loadRubric().rubric), new Map(), skipped);
+      const [a, b, c] = files;
+      // the own properties are those of `{ ...file, hash, facts }`, in that order; no text among them
+      for (const f of files) expect(Object.keys(f)).toEqual(['path', 'language', 'role', 'size', 'mtimeMs', 'hash', 'facts']);
+      expect(a!.text).toBe('export const a = 1;\n');
+      expect(b!.text).toBe('b = 2\n');
+      expect(c!.text).toBeUndefined();
+      expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+      expect(Object.getOwnPropertyDescriptor(a, 'text')).toBeUndefined();
+      // a file rewritten with other content and extracted again gives its new text, never the last one read
+      writeFileSync(join(dir, 'a.ts'), 'export const a = 2;\n');
+      const again = await extractAll(dir, [scanned[0]!], buildPrefilter(loadRubric().rubric), new Map(), skipped);
+      expect(again.files[0]!.text).toBe('export const a = 2;\n');
+      expect(a!.hash).not.toBe(again.files[0]!.hash);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the lexical reading of a test file gives the titles and imports the titles-only parse gives', () => {
     const text = [
       "import type { A } from './a';",

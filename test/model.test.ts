@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { phrasesRegex, phraseStem, wordsOf } from '../src/rubric/words.js';
 import { compileSignal, SignalIndex } from '../src/detect/match.js';
 import { cli, fixture, run } from './helpers.js';
+import { CallGraphBuilder } from '../src/model/graph.js';
 
 // Word-aware matching and the harness model (issue 11): whole words, landmarks, the loop, the map.
 describe('word-aware matching', () => {
@@ -107,5 +108,29 @@ describe('call graph resolution', () => {
     const r = await run('py-role-dispatch');
     expect(r.harness.loops[0]).toMatchObject({ name: 'Controller._step', file: 'agent/controller.py', line: 19 });
     expect(r.harness.toolExecution.map((t) => `${t.name}@${t.file}:${t.line}`)).toContain('self.execute_tool@agent/controller.py:23');
+  });
+});
+
+describe('call graph rows (issue 16)', () => {
+  test('callees keep the order edges were added; callers come by caller id, then edge order', () => {
+    const b = new CallGraphBuilder();
+    // more edges than the builder's first capacity, so that it grows
+    const added: Array<[number, number, number]> = [[2, 0, 7], [0, 1, 3], [2, 1, 9], [0, 2, 1], [1, 1, 4], [2, 0, 5], [0, 1, 8]];
+    for (let i = 0; i < 1500; i++) added.push([3, 4, i + 1]);
+    for (const [from, to, line] of added) b.add(from, to, line);
+    const g = b.build(5);
+    expect(g.edges).toBe(added.length);
+    const callees = (d: number) => { const out: string[] = []; g.eachCallee(d, (to, line) => out.push(`${to}@${line}`)); return out; };
+    expect(callees(0)).toEqual(['1@3', '2@1', '1@8']);
+    expect(callees(2)).toEqual(['0@7', '1@9', '0@5']);
+    expect(callees(4)).toEqual([]);
+    expect(callees(3)).toHaveLength(1500);
+    expect(callees(3).slice(-1)).toEqual(['4@1500']);
+    // what pushing every edge of every declaration, in id order, onto its callee's list gave
+    expect(g.callersOf(1)).toEqual([[0, 3], [0, 8], [1, 4], [2, 9]]);
+    expect(g.callersOf(0)).toEqual([[2, 7], [2, 5]]);
+    expect(g.callersOf(3)).toEqual([]);
+    expect(g.calls(1, 1)).toBe(true);
+    expect(g.calls(0, 0)).toBe(false);
   });
 });

@@ -271,8 +271,14 @@ export class SignalIndex {
     return this.byKind.has(kind);
   }
 
-  /** The signals of `kind` whose value test `value` passes, in rubric order (roles and languages not checked). */
-  candidates(kind: FactKind, value: string): CompiledSignal[] {
+  /**
+   * The signals of `kind` whose value test `value` passes, in rubric order (roles and languages
+   * not checked). The memo keys a copy of a new value (`flat`: a value cut from a file text would
+   * keep the whole text alive) unless `owned` says the value is a string of its own, such as a
+   * fact's value (`FactSink` copies them); then the value itself is the key (issue 16: the harness
+   * model and the detect stage test about 60k values on /tmp/trio that the facts already hold).
+   */
+  candidates(kind: FactKind, value: string, owned = false): CompiledSignal[] {
     const e = this.byKind.get(kind);
     if (!e) return NONE;
     let out = e.memo.get(value);
@@ -295,8 +301,7 @@ export class SignalIndex {
       }
       if (!out.length) out = NONE;
     }
-    // the key is copied: a fact value may be a slice of a whole file text
-    e.memo.set(flat(value), out);
+    e.memo.set(owned ? value : flat(value), out);
     return out;
   }
 }
@@ -314,7 +319,7 @@ export function matchSignals(signals: CompiledSignal[], files: AnalyzedFile[]): 
     const mine = new Set(signals);
     const narrowed = new Map<CompiledSignal[], CompiledSignal[]>();
     candidates = (kind, value) => {
-      const all = shared.candidates(kind, value);
+      const all = shared.candidates(kind, value, true);
       if (!all.length) return all;
       let out = narrowed.get(all);
       if (!out) narrowed.set(all, (out = all.filter((sig) => mine.has(sig))));
@@ -322,8 +327,9 @@ export function matchSignals(signals: CompiledSignal[], files: AnalyzedFile[]): 
     };
   } else {
     const index = new SignalIndex(signals);
-    candidates = (kind, value) => index.candidates(kind, value);
+    candidates = (kind, value) => index.candidates(kind, value, true);
   }
+  // fact values and paths are strings of their own (see `candidates`)
   const hits: RawHit[] = [];
   const pathKind = signals.some((s) => s.signal.kinds.includes('path'));
   for (const file of files) {

@@ -1,4 +1,5 @@
 import type { AnalyzedFile } from '../extract/index.js';
+import { flat } from '../extract/types.js';
 import { COMMENT_PREFIX, IDENT_TOKEN, isIdentChar, LINE_COMMENT, productText, trieAlternation, withoutRustTestModules, type WiredFacts } from '../extract/wired-facts.js';
 
 export { trieAlternation, withoutRustTestModules };
@@ -84,12 +85,16 @@ export function computeWiredNames(
     const oddTokens = new Map([...odd].map(([fam, list]) => [fam, new RegExp(`${trieAlternation(list)}(?![A-Za-z0-9_$])`, 'g')]));
     const IDENT = /[A-Za-z0-9_$]/;
     const families = new Set([...names.values()].flatMap((fams) => [...fams]));
+    // a name found in a text is a slice of it: the maps key a copy (`flat`), else each would keep
+    // a whole file text alive (issue 16: about 18 MB of texts on /tmp/trio)
     const count = (t: string, path: string) => {
-      const per = counts.get(t) ?? counts.set(t, new Map()).get(t)!;
+      let per = counts.get(t);
+      if (!per) counts.set(flat(t), (per = new Map()));
       per.set(path, (per.get(path) ?? 0) + 1);
     };
     const mention = (t: string, path: string, line: number) => {
-      const list = mentions!.get(t) ?? mentions!.set(t, []).get(t)!;
+      let list = mentions!.get(t);
+      if (!list) mentions!.set(flat(t), (list = []));
       if (list.length < MAX_MENTIONS) list.push([path, line]);
     };
     for (const f of files) {

@@ -4,7 +4,8 @@ import type { LandmarkId, NameTest, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
 import { languageFamily } from '../detect/wired.js';
 import { phrasesRegex, wordsOf } from '../rubric/words.js';
-import type { CallEdge, HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
+import type { HarnessModel, LoopInfo, ModelDecl, Site } from './types.js';
+import { CallGraphBuilder } from './graph.js';
 import type { ActiveFramework } from './frameworks.js';
 
 /**
@@ -138,29 +139,11 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     spansByFile.set(f.path, list);
   }
 
-  const enclosing = (file: string, line: number): number => {
-    const list = spansByFile.get(file);
-    if (!list) return moduleOf.get(file) ?? -1;
-    // the innermost span holding the line is the holding span that starts last
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.start <= line) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo - 1; i >= 0; i--) if (list[i]!.end >= line) return list[i]!.id;
-    return moduleOf.get(file)!;
-  };
-  const declaredAt = (file: string, line: number, name: string): number | undefined => {
-    for (const d of spansByFile.get(file) ?? []) if (d.start === line && d.name === name) return d.id;
-    return undefined;
-  };
+  const { enclosing, declaredAt, methodsOf } = spanQueries(spansByFile, moduleOf);
 
   // ---- call graph ----
   const importsOf = new Map<string, Set<string>>();
   for (const [to, froms] of reach.importers) for (const from of froms) (importsOf.get(from) ?? importsOf.set(from, new Set()).get(from)!).add(to);
-  const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
   const resolve = (file: string, family: string, callee: string, caller: ModelDecl): number[] => {
     const parts = callee.split('.');
     const name = parts[parts.length - 1]!;
@@ -200,13 +183,13 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const ctorsByClass = new Map<string, number[]>();
   for (const d of decls) if (d.kind === 'm' && d.container && !d.test && CONSTRUCTOR.test(d.name)) (ctorsByClass.get(d.container) ?? ctorsByClass.set(d.container, []).get(d.container)!).push(d.id);
   const constructorsOf = (name: string) => ctorsByClass.get(name);
-  const edges: CallEdge[][] = decls.map(() => []);
+  const edges = new CallGraphBuilder();
   // a function declared inside another (a closure, an inline callback) runs on its behalf
   for (const list of spansByFile.values()) {
     for (const d of list) {
       if (d.test) continue;
       const outer = enclosingOf(list, d);
-      if (outer !== undefined) edges[outer]!.push({ to: d.id, line: d.start });
+      if (outer !== undefined) edges.add(outer, d.id, d.start);
     }
   }
   for (const f of fileByPath.values()) {
@@ -216,7 +199,7 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
       if (fact.k !== 'call' || fact.t) continue;
       const from = enclosing(f.path, fact.l);
       if (from < 0) continue;
-      for (const to of resolve(f.path, family, fact.v, decls[from]!)) if (to !== from || decls[to]!.kind !== 'module') edges[from]!.push({ to, line: fact.l });
+      for (const to of resolve(f.path, family, fact.v, decls[from]!)) if (to !== from || decls[to]!.kind !== 'module') edges.add(from, to, fact.l);
     }
   }
 
@@ -226,10 +209,11 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     if (target === undefined) continue;
     for (const from of froms) {
       const source = moduleOf.get(from);
-      if (source !== undefined && source !== target && !decls[source]!.test) edges[source]!.push({ to: target, line: 1 });
+      if (source !== undefined && source !== target && !decls[source]!.test) edges.add(source, target, 1);
     }
   }
-  for (const d of decls) if (d.family === 'go' && d.kind === 'f' && d.name === 'init' && !d.test) edges[moduleOf.get(d.file)!]!.push({ to: d.id, line: d.start });
+  for (const d of decls) if (d.family === 'go' && d.kind === 'f' && d.name === 'init' && !d.test) edges.add(moduleOf.get(d.file)!, d.id, d.start);
+  const graph = edges.build(decls.length);
 
   // ---- landmarks ----
   const sites: Record<LandmarkId, Site[]> = { 'model-call': [], 'tool-call-read': [], 'tool-exec': [], 'tool-def': [], 'shell-exec': [] };
@@ -270,15 +254,13 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   for (const list of Object.values(sites)) list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 
   // ---- loops: fewest hops to a model call and to tool execution ----
-  const reverse: number[][] = decls.map(() => []);
-  edges.forEach((list, from) => list.forEach((e) => reverse[e.to]!.push(from)));
   const distTo = (targets: Iterable<number>, maxHops: number): Map<number, number> => {
     const dist = new Map<number, number>();
     let frontier: number[] = [];
     for (const t of targets) if (!dist.has(t)) { dist.set(t, 0); frontier.push(t); }
     for (let hop = 1; hop <= maxHops && frontier.length; hop++) {
       const next: number[] = [];
-      for (const n of frontier) for (const p of reverse[n]!) if (!dist.has(p)) { dist.set(p, hop); next.push(p); }
+      for (const n of frontier) graph.eachCaller(n, (p) => { if (!dist.has(p)) { dist.set(p, hop); next.push(p); } });
       frontier = next;
     }
     return dist;
@@ -295,14 +277,14 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const toRead = distTo(readDecls, LANDMARK_HOPS);
   const toExec = new Map<number, number>(toRun);
   for (const [id, d] of toRead) if (!toExec.has(id) || toExec.get(id)! > d + READ_PENALTY) toExec.set(id, d + READ_PENALTY);
-  const recursive = (id: number) => edges[id]!.some((e) => e.to === id);
+  const recursive = (id: number) => graph.calls(id, id);
   /** Declarations reachable from `id` within FROM_LOOP_HOPS (bounded BFS). */
   const reachCount = (id: number): number => {
     const seen = new Set([id]);
     let frontier = [id];
     for (let hop = 0; hop < FROM_LOOP_HOPS && frontier.length && seen.size < 5000; hop++) {
       const next: number[] = [];
-      for (const n of frontier) for (const e of edges[n]!) if (!seen.has(e.to)) { seen.add(e.to); next.push(e.to); }
+      for (const n of frontier) graph.eachCallee(n, (to) => { if (!seen.has(to)) { seen.add(to); next.push(to); } });
       frontier = next;
     }
     return seen.size;
@@ -337,12 +319,12 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     for (let hop = 1; hop <= maxHops && frontier.length; hop++) {
       const next: number[] = [];
       for (const n of frontier) {
-        for (const e of edges[n]!) {
-          if (dist.has(e.to)) continue;
-          dist.set(e.to, hop);
-          parent?.set(e.to, n);
-          next.push(e.to);
-        }
+        graph.eachCallee(n, (to) => {
+          if (dist.has(to)) return;
+          dist.set(to, hop);
+          parent?.set(to, n);
+          next.push(to);
+        });
       }
       frontier = next;
     }
@@ -360,13 +342,13 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     const dm = reachModel.get(id)!;
     let line = Infinity;
     if (dm === 0) for (const s of sites['model-call']) if (s.decl === id) line = Math.min(line, s.line);
-    for (const e of edges[id]!) if (reachModel.get(e.to) === dm - 1) line = Math.min(line, e.line);
+    graph.eachCallee(id, (to, at) => { if (reachModel.get(to) === dm - 1) line = Math.min(line, at); });
     if (line < Infinity) hopLine.set(id, line);
   }
   const beforeStarts: number[] = [];
   for (const id of modelPath) {
     const hop = hopLine.get(id);
-    if (hop !== undefined) for (const e of edges[id]!) if (e.line < hop) beforeStarts.push(e.to);
+    if (hop !== undefined) graph.eachCallee(id, (to, at) => { if (at < hop) beforeStarts.push(to); });
   }
   const beforeModel = new Set(forward(beforeStarts, 2).keys());
   const defFiles = new Set(sites['tool-def'].map((s) => s.file));
@@ -377,7 +359,7 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const toolMethod = nameTest(impl.methods);
   const toolClass = nameTest(impl.classes);
   const implStarts = new Set<number>(sites['tool-def'].map((s) => s.decl).filter((id) => decls[id]!.kind !== 'module'));
-  for (const site of sites['tool-exec']) for (const e of edges[site.decl]!) if (e.line === site.line) implStarts.add(e.to);
+  for (const site of sites['tool-exec']) graph.eachCallee(site.decl, (to, at) => { if (at === site.line) implStarts.add(to); });
   for (const d of decls) {
     if (d.test || d.kind !== 'm') continue;
     // tool-shaped methods beside tool definitions, and every method of a class named as a tool
@@ -398,12 +380,61 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const reachShell = distTo(new Set(sites['shell-exec'].map((x) => x.decl)), SHELL_HOPS);
   // a tool table at a file's top level hands its tools over as lambdas: what that top level calls is tool code too
   const tableCallees = new Set<number>();
-  for (const file of defFiles) { const mod = moduleOf.get(file); if (mod !== undefined) for (const e of edges[mod]!) tableCallees.add(e.to); }
+  for (const file of defFiles) { const mod = moduleOf.get(file); if (mod !== undefined) graph.eachCallee(mod, (to) => tableCallees.add(to)); }
   const shellStarts = [...reachShell.keys()].filter((id) => fromLoop.has(id) || toolImpl.has(id) || tableCallees.has(id));
   const shellPath = new Set(forward(shellStarts, 2).keys());
 
   const usedFiles = new Set<string>();
   for (const set of [fromLoop.keys(), fromEntry, toolImpl]) for (const id of set) if (!decls[id]!.test && (decls[id]!.kind !== 'module' || fromLoop.has(id))) usedFiles.add(decls[id]!.file);
+  const loopModules = new Set<string>();
+  for (const l of loops) {
+    const f = decls[l.decl]!.file;
+    loopModules.add(f);
+    for (const t of importsOf.get(f) ?? []) loopModules.add(t);
+  }
+  // on a framework, the loop is the framework's: the files that define tools with its tool
+  // helper hand them to that loop, however many imports away from the run call they sit
+  if (loops.length) for (const fw of frameworks) for (const t of fw.toolDefs) if (fileByPath.has(t.file)) loopModules.add(t.file);
+  const { testDistance, testsHarness } = testQueries(usedFiles, loopModules, [...fileByPath.keys()].filter((f) => f.endsWith('.go')), importsOf);
+  // bound, not an arrow made here: that would keep every local of `build` alive (see spanQueries)
+  const callersOf = graph.callersOf.bind(graph);
+
+  return { decls, graph, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
+}
+
+/**
+ * The span lookups of a model. They outlive `build`, so they are made here: a closure made in
+ * `build` would keep every local of it alive with the model (issue 16: the name index and other
+ * build-time tables).
+ */
+function spanQueries(spansByFile: Map<string, ModelDecl[]>, moduleOf: Map<string, number>): Pick<HarnessModel, 'enclosing' | 'declaredAt' | 'methodsOf'> {
+  const enclosing = (file: string, line: number): number => {
+    const list = spansByFile.get(file);
+    if (!list) return moduleOf.get(file) ?? -1;
+    // the innermost span holding the line is the holding span that starts last
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.start <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (list[i]!.end >= line) return list[i]!.id;
+    return moduleOf.get(file)!;
+  };
+  const declaredAt = (file: string, line: number, name: string): number | undefined => {
+    for (const d of spansByFile.get(file) ?? []) if (d.start === line && d.name === name) return d.id;
+    return undefined;
+  };
+  const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
+  return { enclosing, declaredAt, methodsOf };
+}
+
+/**
+ * `testDistance` and `testsHarness` of a model (see `HarnessModel`), made outside `build` for the
+ * reason given at `spanQueries`. `goFiles`: the model's Go files (a Go test file sees its package).
+ */
+function testQueries(usedFiles: Set<string>, loopModules: Set<string>, goFiles: string[], importsOf: Map<string, Set<string>>): Pick<HarnessModel, 'testDistance' | 'testsHarness'> {
   const testDistances = new Map<string, number | undefined>();
   const testDistance = (file: string): number | undefined => {
     if (testDistances.has(file)) return testDistances.get(file);
@@ -414,7 +445,7 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     };
     consider(file, 0);
     const dir = dirOf(file);
-    if (file.endsWith('.go')) for (const f of fileByPath.keys()) if (f !== file && dirOf(f) === dir) consider(f, 1);
+    if (file.endsWith('.go')) for (const f of goFiles) if (f !== file && dirOf(f) === dir) consider(f, 1);
     let frontier = [file];
     const seen = new Set(frontier);
     for (let hop = 1; hop <= 3 && frontier.length; hop++) {
@@ -428,24 +459,11 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     testDistances.set(file, best);
     return best;
   };
-  const testsHarness = (file: string) => testDistance(file) !== undefined;
-
-  const loopModules = new Set<string>();
-  for (const l of loops) {
-    const f = decls[l.decl]!.file;
-    loopModules.add(f);
-    for (const t of importsOf.get(f) ?? []) loopModules.add(t);
-  }
-  // on a framework, the loop is the framework's: the files that define tools with its tool
-  // helper hand them to that loop, however many imports away from the run call they sit
-  if (loops.length) for (const fw of frameworks) for (const t of fw.toolDefs) if (fileByPath.has(t.file)) loopModules.add(t.file);
-  const callers = new Map<number, Array<[number, number]>>();
-  edges.forEach((list, from) => list.forEach((e) => (callers.get(e.to) ?? callers.set(e.to, []).get(e.to)!).push([from, e.line])));
-  const callersOf = (id: number) => callers.get(id) ?? [];
-  const methodsOf = (file: string, name: string) => (spansByFile.get(file) ?? []).filter((d) => d.kind === 'm' && d.container === name).map((d) => d.id);
-
-  return { decls, edges, sites, loops, fromLoop, fromPrimary, toToolsDist: reachExec, toModelDist: reachModel, parent, toolPath, modelPath, hopLine, beforeModel, toolImpl, shellPath, frameworks, fromEntry, entryParent, entries, enclosing, declaredAt, testsHarness, testDistance, loopModules, callersOf, methodsOf };
+  return { testDistance, testsHarness: (file) => testDistance(file) !== undefined };
 }
+
+/** The folder part of a path, with its trailing slash ('' at the root). */
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
 
 /**
  * The call chain from a loop to a declaration, as `name (file:line)` steps, using the BFS

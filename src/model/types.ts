@@ -1,5 +1,6 @@
 import type { LandmarkId } from '../rubric/schema.js';
 import type { ActiveFramework } from './frameworks.js';
+import type { CallGraph } from './graph.js';
 
 /**
  * The harness model (issue 11; STYLE.md "model" stage): names, spans and edges, never syntax
@@ -25,12 +26,6 @@ export interface ModelDecl {
   /** In a test file or test region. */
   test: boolean;
   family: string;
-}
-
-/** A call-graph edge: `from` calls `to` at `line` (in `from`'s file). */
-export interface CallEdge {
-  to: number;
-  line: number;
 }
 
 /** A landmark site: a fact that matched a landmark signal, with its enclosing declaration. */
@@ -68,7 +63,8 @@ export interface LoopInfo {
  */
 export interface HarnessModel {
   decls: ModelDecl[];
-  edges: CallEdge[][];
+  /** The call graph over `decls` ids (typed-array rows, issue 16). */
+  graph: CallGraph;
   sites: Record<LandmarkId, Site[]>;
   loops: LoopInfo[];
   fromLoop: Map<number, number>;
