@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
-import type { Parser as TSParser, Language as TSLanguage, Node as TSNode, Query as TSQuery } from '@vscode/tree-sitter-wasm';
+import type { Parser as TSParser, Language as TSLanguage, Node as TSNode } from '@vscode/tree-sitter-wasm';
 import { FactSink, flat, type DeclSpan, type FileFacts } from './types.js';
 import type { KeepFn } from './keep.js';
 import type { FactKind } from '../rubric/schema.js';
@@ -21,7 +21,6 @@ import { addKeys, addToolDefs } from './lines.js';
 export type SyntaxLanguage = 'python' | 'rust' | 'go';
 
 const require = createRequire(import.meta.url);
-let QueryCtor: typeof TSQuery | undefined;
 let runtime: Promise<typeof import('@vscode/tree-sitter-wasm')> | undefined;
 const languages = new Map<SyntaxLanguage, Promise<TSLanguage>>();
 const wasmDir = () => dirname(require.resolve('@vscode/tree-sitter-wasm'));
@@ -36,7 +35,6 @@ export async function loadSyntax(lang: SyntaxLanguage): Promise<{ Parser: typeof
     setFlagsFromString('--wasm-lazy-compilation');
     const mod = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
     await mod.Parser.init({ locateFile: (f: string) => join(wasmDir(), f) });
-    QueryCtor = mod.Query;
     return mod;
   })();
   const mod = await runtime;
@@ -498,24 +496,36 @@ function goString(n: TSNode, ctx: WalkContext): void {
 
 const HANDLERS: Record<SyntaxLanguage, Record<string, Handler>> = { python: PYTHON, rust: RUST, go: GO };
 const COMMENT_TYPES: Record<SyntaxLanguage, string[]> = { python: [], rust: ['line_comment', 'block_comment'], go: [] };
-const queries = new Map<SyntaxLanguage, TSQuery>();
+/** Per language: the node types the walk wants, and whether some anonymous token shares one of their names. */
+const wanted = new Map<SyntaxLanguage, { types: string[]; ambiguous: boolean }>();
 
-/** `(type) @type` for every handled node type, comments as `@comment` (Rust reads macro lines). */
-function queryFor(lang: SyntaxLanguage, language: TSLanguage): TSQuery {
-  let q = queries.get(lang);
-  if (!q) {
+/**
+ * Every handled node type (plus comments and Rust modules), in text order: the grammar's native
+ * `descendantsOfType` walk, not a JavaScript walk over every node. Issue 16: it gives the nodes
+ * the former one-pattern-per-type query captured, in the same order, for 3-5% less CPU per file
+ * (no query state per node, no capture list). It selects by symbol name, so were an anonymous
+ * token (`for`, `import`) named like a handled type, the unnamed ones are left out.
+ */
+function handledNodes(lang: SyntaxLanguage, language: TSLanguage, root: TSNode): TSNode[] {
+  let w = wanted.get(lang);
+  if (!w) {
     const types = Object.keys(HANDLERS[lang]);
     if (lang === 'rust' && !types.includes('mod_item')) types.push('mod_item');
-    const src = [...types.map((t) => `(${t}) @${t}`), ...COMMENT_TYPES[lang].map((t) => `(${t}) @comment`)].join('\n');
-    q = new QueryCtor!(language, src);
-    queries.set(lang, q);
+    types.push(...COMMENT_TYPES[lang]);
+    const names = new Set(types);
+    let ambiguous = false;
+    language.types.forEach((name, symbol) => {
+      if (names.has(name) && !language.nodeTypeIsNamed(symbol)) ambiguous = true;
+    });
+    wanted.set(lang, (w = { types, ambiguous }));
   }
-  return q;
+  const nodes = root.descendantsOfType(w.types).filter((n): n is TSNode => n !== null);
+  return w.ambiguous ? nodes.filter((n) => n.isNamed) : nodes;
 }
 
 /**
- * Extracts facts from Python, Rust or Go source with the tree-sitter grammar. A query captures
- * the handled node types natively (no JavaScript walk over every node). Rust code under
+ * Extracts facts from Python, Rust or Go source with the tree-sitter grammar. The handled node
+ * types are found natively (`handledNodes`: no JavaScript walk over every node). Rust code under
  * `#[cfg(test)]` modules is marked as a test region, like the TypeScript test facts.
  * @param path repository-relative path (Rust `src/main.rs` and `src/bin/*.rs` are entry points)
  */
@@ -533,25 +543,23 @@ export async function extractSyntax(lang: SyntaxLanguage, text: string, path: st
   const ctx: WalkContext = { sink, imports: [], entry: lang === 'rust' && /(^|\/)src\/main\.rs$|(^|\/)src\/bin\/[^/]+\.rs$/.test(path), line: (n) => n.startPosition.row + 1, decls: [], loops: [], disc: new Map(), classUnions: [] };
   const handlers = HANDLERS[lang];
   const commentRows: Array<[number, number, number, number]> = [];
-  // one query per language captures only the node types a handler wants (plus comments and Rust
-  // modules): the tree is matched natively instead of being walked node by node from JavaScript
-  const query = queryFor(lang, language);
+  const comments = COMMENT_TYPES[lang];
   const testRanges: Array<[number, number]> = [];
   try {
-    const caps = query.captures(tree.rootNode);
+    const nodes = handledNodes(lang, language, tree.rootNode);
     if (lang === 'rust') {
-      for (const c of caps) {
-        if (c.name === 'mod_item' && precededByAttr(c.node, /#\[cfg\(test\)\]/)) testRanges.push([c.node.startIndex, c.node.endIndex]);
+      for (const n of nodes) {
+        if (n.type === 'mod_item' && precededByAttr(n, /#\[cfg\(test\)\]/)) testRanges.push([n.startIndex, n.endIndex]);
       }
     }
-    for (const c of caps) {
-      const n = c.node;
-      if (c.name === 'comment') {
+    for (const n of nodes) {
+      const type = n.type;
+      if (comments.length && comments.includes(type)) {
         commentRows.push([n.startPosition.row, n.startPosition.column, n.endPosition.row, n.endPosition.column]);
         continue;
       }
       if (testRanges.length) sink.testRegion = testRanges.some(([s0, e0]) => n.startIndex >= s0 && n.startIndex < e0);
-      handlers[c.name]?.(n, ctx);
+      handlers[type]?.(n, ctx);
     }
   } finally {
     tree.delete();
