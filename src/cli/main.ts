@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--min-score <n>', 'exit 1 when the score is below n (0-100)')
     .option('--max-file-size <bytes>', 'skip files larger than this (default 1048576)')
     .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--no-cache', 'do not read or write the cache in the user cache directory')
+    .option('--no-cache', 'do not read or write the analysis cache (facts, last report) in the user cache directory; the compiler\'s code cache stays (NODE_DISABLE_COMPILE_CACHE=1 turns it off)')
     .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: none below 4 CPUs, else CPUs - 1, at most 4; under 4 MB of code: none)')
     .option('--timings', 'print per-stage times to stderr')
     .option('-q, --quiet', 'print nothing but the report')
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the map to a file (atomically) instead of stdout')
     .option('--exclude <glob>', 'extra path to leave out (a glob; repeat the flag for more)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--no-cache', 'do not read or write the cache in the user cache directory')
+    .option('--no-cache', 'do not read or write the analysis cache (facts, last report) in the user cache directory; the compiler\'s code cache stays (NODE_DISABLE_COMPILE_CACHE=1 turns it off)')
     .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: none below 4 CPUs, else CPUs - 1, at most 4; under 4 MB of code: none)')
     .action(async (path: string, opts: Record<string, unknown>) => {
       const { runMap } = await import('./map.js');
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('serve the tools (evaluate, explain_primitive, design, judge_worksheet, merge_judge_results) and the rubric over MCP on stdio')
     .option('--root <dir>', 'a directory the tools may read, repeatable (default: the current directory); other paths are refused', (v: string, acc: string[] = []) => [...acc, v])
     .option('--rubric <file>', 'rubric YAML to serve and audit with (default: the bundled rubrics/core.yaml)')
-    .option('--no-cache', 'do not read or write the analysis cache in the user cache directory')
+    .option('--no-cache', 'do not read or write the analysis cache (facts, last report) in the user cache directory; the compiler\'s code cache stays (NODE_DISABLE_COMPILE_CACHE=1 turns it off)')
     .option('--jobs <n>', 'worker threads that read and parse files per audit (1: none; default: the target config\'s jobs, else automatic)')
     .addHelpText('after', '\nRead-only: nothing is written inside an audited path and no code from it runs.\nAdd it to a client by its stdio command, e.g. claude mcp add plumbline -- npx plumbline mcp --root ~/src')
     .action(async (opts: { root?: string[]; rubric?: string; cache?: boolean; jobs?: string }) => {
