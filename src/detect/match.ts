@@ -1,7 +1,7 @@
 import type { FactKind, Language, Role, Signal } from '../rubric/schema.js';
 import type { AnalyzedFile } from '../extract/index.js';
 import { normalize, stemsOf } from '../extract/prefilter.js';
-import { phraseSource, phrasesRegex, wordsOf } from '../rubric/words.js';
+import { escapeRegExp, phraseSource, phrasesRegex, wordsOf } from '../rubric/words.js';
 import { flat } from '../extract/types.js';
 
 /**
@@ -138,8 +138,8 @@ function phraseIndexOf(signals: CompiledSignal[]): PhraseIndex | undefined {
     }
   });
   if (!any) return undefined;
-  const keys = [...exact.keys(), ...[...prefixes.values()].flatMap((m) => [...m.keys()])].sort((a, b) => b.length - a.length);
-  const gate = always.length ? undefined : new RegExp(keys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  const keys = [...exact.keys(), ...[...prefixes.values()].flatMap((m) => [...m.keys()])];
+  const gate = always.length ? undefined : new RegExp(keys.map(escapeRegExp).join('|'), 'i');
   return { exact, prefixes: [...prefixes], always, gate, stamp: new Int32Array(signals.length), gen: 0 };
 }
 
@@ -186,7 +186,7 @@ function stemGateOf(patterns: string[]): RegExp | 'always' {
     if (!s) return 'always';
     s.forEach((x) => stems.add(x));
   }
-  return new RegExp([...stems].map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  return new RegExp([...stems].map(escapeRegExp).join('|'));
 }
 
 const NONE: CompiledSignal[] = [];

@@ -87,10 +87,10 @@ export function computeWiredNames(
     const families = new Set([...names.values()].flatMap((fams) => [...fams]));
     // a name found in a text is a slice of it: the maps key a copy (`flat`), else each would keep
     // a whole file text alive (issue 16: about 18 MB of texts on /tmp/trio)
-    const count = (t: string, path: string) => {
+    const count = (t: string, path: string, uses = 1) => {
       let per = counts.get(t);
       if (!per) counts.set(flat(t), (per = new Map()));
-      per.set(path, (per.get(path) ?? 0) + 1);
+      per.set(path, (per.get(path) ?? 0) + uses);
     };
     const mention = (t: string, path: string, line: number) => {
       let list = mentions!.get(t);
@@ -106,8 +106,7 @@ export function computeWiredNames(
         // from the record: every name it lists that is asked about in this family
         for (const [t, lines] of w.m) {
           if (!names.get(t)?.has(family)) continue;
-          const per = counts.get(t) ?? counts.set(t, new Map()).get(t)!;
-          per.set(f.path, (per.get(f.path) ?? 0) + lines.length);
+          count(t, f.path, lines.length);
           if (mentions) for (const line of lines) mention(t, f.path, line);
         }
         continue;
@@ -190,8 +189,10 @@ export function computeWiredNames(
       const w = byPath.get(u)?.facts.wired;
       if (w) {
         // the user's tokens outside line comments, recorded by the extract stage
-        if (tokens.some((d) => w.u.includes(` ${d} `))) v = true;
-        if (v) break;
+        if (tokens.some((d) => w.u.includes(` ${d} `))) {
+          v = true;
+          break;
+        }
         continue;
       }
       const raw = byPath.get(u)?.text;

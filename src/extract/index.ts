@@ -131,10 +131,7 @@ export async function extractAll(
   /** Cached facts made before records were: the records added, the store updated (issue 16). */
   const complete = (f: ScannedFile, hash: string, facts: FileFacts): FileFacts => {
     if (!records) return facts;
-    const more = withRecords(f, facts, p, () => {
-      const t = readText(root, f.path);
-      return isText(t) ? t : undefined;
-    });
+    const more = withRecords(f, facts, p, () => textOf(root, f.path));
     if (more !== facts) {
       store.set(hash, more);
       updated.add(hash);
@@ -269,6 +266,12 @@ function internValues(facts: FileFacts, intern: Map<string, string>): void {
   for (let i = 0; i < facts.imports.length; i++) facts.imports[i] = one(facts.imports[i]!);
 }
 
+/** A file's text read again, or undefined when it has none now (binary, unreadable...). */
+function textOf(root: string, path: string): string | undefined {
+  const t = readText(root, path);
+  return isText(t) ? t : undefined;
+}
+
 /** One re-read text at a time: the wired-in check and the snippets ask file by file. */
 let lastRead: { root: string; path: string; hash: string; text: string | undefined } | undefined;
 
@@ -305,8 +308,7 @@ class RereadFile implements AnalyzedFile {
   get text(): string | undefined {
     const root = this.#root;
     if (lastRead?.root !== root || lastRead.path !== this.path || lastRead.hash !== this.hash) {
-      const t = readText(root, this.path);
-      lastRead = { root, path: this.path, hash: this.hash, text: isText(t) ? t : undefined };
+      lastRead = { root, path: this.path, hash: this.hash, text: textOf(root, this.path) };
     }
     return lastRead.text;
   }

@@ -1,5 +1,5 @@
 import type { Rubric, Signal } from '../rubric/schema.js';
-import { phraseStem } from '../rubric/words.js';
+import { escapeRegExp, phraseStem } from '../rubric/words.js';
 import { TOOL_SHAPE_TEXT } from './tool-shape.js';
 
 /**
@@ -165,7 +165,7 @@ export function buildPrefilter(rubric: Rubric, opts: { tests?: boolean } = {}): 
   const sorted = [...stems].sort((a, b) => a.length - b.length || a.localeCompare(b));
   const minimal: string[] = [];
   for (const s of sorted) if (!minimal.some((m) => s.includes(m))) minimal.push(s);
-  const re = new RegExp(minimal.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const re = new RegExp(minimal.map(escapeRegExp).join('|'));
   const titlesOnly = !!opts.tests && [...kinds].every((k) => k === 'test');
   return {
     titlesOnly,

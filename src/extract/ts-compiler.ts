@@ -1,11 +1,9 @@
 import { createRequire } from 'node:module';
-import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { ts } from 'ts-morph';
-import { writeFileAtomic } from '../util/fs.js';
+import { readAsciiFast, sha256, writeFileAtomic } from '../util/fs.js';
 
 /**
  * Loads the TypeScript compiler bundled by ts-morph (`@ts-morph/common/dist/typescript.js`)
@@ -34,16 +32,15 @@ export function loadTypeScriptCompiler(): typeof ts {
     const st = statSync(file);
     // V8 rejects code cached under other flags: one file per set of Node flags, so that runs
     // with different flags (`--expose-gc`, NODE_OPTIONS) do not overwrite each other's cache
-    const flags = createHash('sha256').update(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
+    const flags = sha256(process.execArgv.join(' '), '\0', process.env.NODE_OPTIONS ?? '').slice(0, 8);
     cacheFile = join(codeCacheDir, `typescript-${process.version}-${process.arch}-${st.size}-${Math.floor(st.mtimeMs)}-${flags}.v8`);
     cached = readFileSync(cacheFile);
   } catch {
     cached = undefined;
   }
   try {
-    // the compiler's 9 MB are ASCII: a byte copy (latin1) instead of UTF-8 decoding saves ~50 ms
-    const bytes = readFileSync(file);
-    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    // the compiler's 9 MB are ASCII: a byte copy instead of UTF-8 decoding saves ~50 ms
+    const source = readAsciiFast(file);
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
     const mod = { exports: {} as Record<string, unknown> };
     (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));

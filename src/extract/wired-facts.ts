@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../rubric/words.js';
 import { flat } from './types.js';
 
 /**
@@ -172,9 +173,8 @@ export function trieAlternation(names: string[]): string {
     }
     cur.end = true;
   }
-  const esc = (c: string) => c.replace(/[$.*+?^{}()|[\]\\]/g, '\\$&');
   const emit = (n: Node): string => {
-    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => esc(c) + emit(m));
+    const alts = [...n.next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([c, m]) => escapeRegExp(c) + emit(m));
     if (n.end) alts.push('');
     if (alts.length === 0) return '';
     if (alts.length === 1) return alts[0]!;

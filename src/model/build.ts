@@ -73,26 +73,32 @@ const GENERIC_METHODS = new Set([
 const SELF = new Set(['this', 'self', 'cls', 'super', 'Self']);
 
 /**
- * The words of a receiver's name that name a role (`permissions` -> ['permission'],
- * `_agent` -> ['agent'], `toolRunner` -> ['tool', 'runner']), singular; none when shorter than 3 letters.
+ * Role matching of one model build, memoized per name (the memos die with the build, so a
+ * long-lived process such as the MCP server does not grow them across runs):
+ * - `roleWords`: the words of a receiver's name that name a role (`permissions` ->
+ *   ['permission'], `_agent` -> ['agent'], `toolRunner` -> ['tool', 'runner']), singular; none
+ *   when shorter than 3 letters;
+ * - `hasRole`: every role word is a word of the class name (`permissionService` has `permission`).
  */
-function roleWords(recv: string): string[] {
-  let known = ROLE_WORDS.get(recv);
-  if (!known) ROLE_WORDS.set(recv, (known = roleWordsOf(recv)));
-  return known;
+function roleMatcher(): { roleWords: (recv: string) => string[]; hasRole: (container: string, role: string[]) => boolean } {
+  const roles = new Map<string, string[]>();
+  const classes = new Map<string, string[]>();
+  return {
+    roleWords(recv) {
+      let known = roles.get(recv);
+      if (!known) roles.set(recv, (known = roleWordsOf(recv)));
+      return known;
+    },
+    hasRole(container, role) {
+      let words = classes.get(container);
+      if (!words) classes.set(container, (words = wordsOf(container).split(' ')));
+      return role.every((w) => words.includes(w));
+    },
+  };
 }
-const ROLE_WORDS = new Map<string, string[]>();
-const CLASS_WORDS = new Map<string, string[]>();
 function roleWordsOf(recv: string): string[] {
   const words = wordsOf(recv).split(' ').filter((w) => /^[a-z]/.test(w)).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
   return words.join('').length >= 3 ? words : [];
-}
-
-/** True when every role word is a word of the class name (`permissionService` has `permission`). */
-function hasRole(container: string, role: string[]): boolean {
-  let words = CLASS_WORDS.get(container);
-  if (!words) CLASS_WORDS.set(container, (words = wordsOf(container).split(' ')));
-  return role.every((w) => words.includes(w));
 }
 
 /** Hops from a shell execution back to the harness code that leads to it (`shell-path`). */
@@ -104,9 +110,6 @@ const SHELL_HOPS = 4;
  * as a plain model call, and its model then lists no framework.
  */
 export function buildModel(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frameworks: ActiveFramework[] = []): HarnessModel {
-  // the name memos serve one run: a long-lived process (the MCP server) must not grow them forever
-  ROLE_WORDS.clear();
-  CLASS_WORDS.clear();
   const own = build(rubric, files, reach, []);
   // a loop of its own reaches tool execution (or reads tool calls); a lone model call does not
   if (!frameworks.length || own.loops.some((l) => l.toTools !== null)) return own;
@@ -144,6 +147,7 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   // ---- call graph ----
   const importsOf = new Map<string, Set<string>>();
   for (const [to, froms] of reach.importers) for (const from of froms) (importsOf.get(from) ?? importsOf.set(from, new Set()).get(from)!).add(to);
+  const { roleWords, hasRole } = roleMatcher();
   const resolve = (file: string, family: string, callee: string, caller: ModelDecl): number[] => {
     const parts = callee.split('.');
     const name = parts[parts.length - 1]!;

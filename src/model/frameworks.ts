@@ -5,6 +5,7 @@ import type { AnalyzedFile } from '../extract/index.js';
 import { normalize } from '../extract/prefilter.js';
 import type { FrameworkProfile, Rubric } from '../rubric/schema.js';
 import { compileSignal, matchSignals } from '../detect/match.js';
+import { escapeRegExp } from '../rubric/words.js';
 import type { Reachability } from '../detect/reachability.js';
 
 /** A place in a file: a matched fact. */
@@ -55,7 +56,7 @@ function declaredPackages(root: string, files: AnalyzedFile[]): string[] {
 function localPython(spec: string, paths: string[]): boolean {
   const top = spec.split('.')[0]!;
   if (!top) return true;
-  const re = new RegExp(`(^|/)${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/__init__\\.py|\\.py)$`);
+  const re = new RegExp(`(^|/)${escapeRegExp(top)}(/__init__\\.py|\\.py)$`);
   return paths.some((p) => re.test(p));
 }
 

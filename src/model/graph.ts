@@ -36,32 +36,12 @@ export class CallGraph {
    * `from[i]` to `to[i]`, called at `line[i]` (only the first `count` entries are read).
    */
   static of(size: number, count: number, from: ArrayLike<number>, to: ArrayLike<number>, line: ArrayLike<number>): CallGraph {
-    // forward: a stable counting sort of the edges by caller
-    const start = new Int32Array(size + 1);
-    for (let i = 0; i < count; i++) start[from[i]! + 1]!++;
-    for (let d = 0; d < size; d++) start[d + 1]! += start[d]!;
-    const fill = start.slice(0, size);
-    const fTo = new Int32Array(count);
-    const fLine = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const at = fill[from[i]!]!++;
-      fTo[at] = to[i]!;
-      fLine[at] = line[i]!;
-    }
+    // forward: the edges sorted stably by caller
+    const [start, fTo, fLine] = rowsBy(size, count, from, to, line);
     // reverse: the forward rows in order, sorted stably by callee
-    const rstart = new Int32Array(size + 1);
-    for (let i = 0; i < count; i++) rstart[fTo[i]! + 1]!++;
-    for (let d = 0; d < size; d++) rstart[d + 1]! += rstart[d]!;
-    const rfill = rstart.slice(0, size);
-    const rFrom = new Int32Array(count);
-    const rLine = new Int32Array(count);
-    for (let d = 0; d < size; d++) {
-      for (let i = start[d]!; i < start[d + 1]!; i++) {
-        const at = rfill[fTo[i]!]!++;
-        rFrom[at] = d;
-        rLine[at] = fLine[i]!;
-      }
-    }
+    const fFrom = new Int32Array(count);
+    for (let d = 0; d < size; d++) fFrom.fill(d, start[d]!, start[d + 1]!);
+    const [rstart, rFrom, rLine] = rowsBy(size, count, fTo, fFrom, fLine);
     return new CallGraph(size, start, fTo, fLine, rstart, rFrom, rLine);
   }
 
@@ -92,6 +72,26 @@ export class CallGraph {
     this.eachCaller(d, (from, line) => out.push([from, line]));
     return out;
   }
+}
+
+/**
+ * A stable counting sort of `count` edges by `key` (a declaration id below `size`): the row
+ * starts (`size + 1` entries: the edges of key `d` sit at `starts[d]` up to `starts[d + 1]`) and
+ * the two payloads `a` and `b` in row order.
+ */
+function rowsBy(size: number, count: number, key: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): [Int32Array, Int32Array, Int32Array] {
+  const starts = new Int32Array(size + 1);
+  for (let i = 0; i < count; i++) starts[key[i]! + 1]!++;
+  for (let d = 0; d < size; d++) starts[d + 1]! += starts[d]!;
+  const fill = starts.slice(0, size);
+  const outA = new Int32Array(count);
+  const outB = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = fill[key[i]!]!++;
+    outA[at] = a[i]!;
+    outB[at] = b[i]!;
+  }
+  return [starts, outA, outB];
 }
 
 /**

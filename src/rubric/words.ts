@@ -34,7 +34,10 @@ export function wordsOf(value: string): string {
     .toLowerCase();
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` with every regular-expression metacharacter escaped: a literal inside a `RegExp` source. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * One phrase as a regular expression over `wordsOf` output.
@@ -47,7 +50,7 @@ export function phraseSource(phrase: string): string {
   if (tokens[0] === '^') { tokens.shift(); start = '^'; }
   if (tokens[tokens.length - 1] === '$') { tokens.pop(); end = '$'; }
   if (!tokens.length) throw new Error(`phrase "${phrase}" has no word`);
-  const body = tokens.map((t) => (t === '?' ? '[a-z0-9]+' : t.endsWith('*') ? `${escape(t.slice(0, -1).toLowerCase())}[a-z0-9]*` : escape(t.toLowerCase()))).join(' ');
+  const body = tokens.map((t) => (t === '?' ? '[a-z0-9]+' : t.endsWith('*') ? `${escapeRegExp(t.slice(0, -1).toLowerCase())}[a-z0-9]*` : escapeRegExp(t.toLowerCase()))).join(' ');
   return `${start}${body}${end}`;
 }
 

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Language, Role } from '../rubric/schema.js';
 import ignore from 'ignore';
 import { TargetError } from '../util/errors.js';
+import { sha256 } from '../util/fs.js';
 import { isDefaultExcluded, languageOf, roleOf } from './classify.js';
 
 /** One file selected for analysis. `path` is repository-relative with `/` separators. */
@@ -243,7 +243,7 @@ export function readTextHashed(root: string, path: string, hashPrefix?: string):
   } catch {
     return { text: 'non-utf8' };
   }
-  return { text, hash: hashPrefix === undefined ? undefined : createHash('sha256').update(hashPrefix).update(buf).digest('hex') };
+  return { text, hash: hashPrefix === undefined ? undefined : sha256(hashPrefix, buf) };
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { FileFacts } from '../extract/types.js';
-import { sha256, userCacheDir, writeFileAtomic } from './fs.js';
+import { readAsciiFast, sha256, userCacheDir, writeFileAtomic } from './fs.js';
 
 /**
  * JSON text with every non-ASCII character escaped (`\\u00e9`): a cache file is then pure ASCII,
@@ -16,15 +15,8 @@ export function asciiJson(data: unknown): string {
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 
-/**
- * A cache file's text: read as Latin-1 (a copy of the bytes) when it is pure ASCII, as UTF-8
- * otherwise (a file written by an older version).
- * @throws the fs error when the file cannot be read
- */
-export function readCacheText(file: string): string {
-  const text = readFileSync(file, 'latin1');
-  return NON_ASCII.test(text) ? readFileSync(file, 'utf8') : text;
-}
+/** A cache file's text (`readAsciiFast`: files `asciiJson` wrote are ASCII; an older version's may be UTF-8). */
+export const readCacheText = readAsciiFast;
 
 /**
  * On-disk cache in the user's cache directory (never inside the scanned repository):
