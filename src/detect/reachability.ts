@@ -63,11 +63,16 @@ export function computeReachability(root: string, files: AnalyzedFile[]): Reacha
   const addEdge = (from: string, to: string) => (edges.get(from) ?? edges.set(from, []).get(from)!).push(to);
 
   // ---------- TypeScript / JavaScript ----------
+  // the first file of: the path as written, with each extension, as a folder's index, and (a
+  // `.js` specifier of a `.ts` source) with its extension swapped; tried in that order, built one
+  // at a time (most imports resolve at the first or second candidate)
   const resolveJs = (base: string): string | undefined => {
-    const cands = [base, ...JS_EXT.map((e) => base + e), ...JS_EXT.map((e) => `${base}/index${e}`)];
+    if (all.has(base)) return base;
+    for (const e of JS_EXT) if (all.has(base + e)) return base + e;
+    for (const e of JS_EXT) if (all.has(`${base}/index${e}`)) return `${base}/index${e}`;
     const noExt = base.replace(/\.[cm]?jsx?$/, '');
-    if (noExt !== base) cands.push(...JS_EXT.map((e) => noExt + e));
-    return cands.find((c) => all.has(c));
+    if (noExt !== base) for (const e of JS_EXT) if (all.has(noExt + e)) return noExt + e;
+    return undefined;
   };
   /** A manifest target (`dist/cli.js`) resolved to a source file: as written, under src/, or without the build dir. */
   const resolveManifestTarget = (dir: string, target: string): string | undefined => {

@@ -148,14 +148,25 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const importsOf = new Map<string, Set<string>>();
   for (const [to, froms] of reach.importers) for (const from of froms) (importsOf.get(from) ?? importsOf.set(from, new Set()).get(from)!).add(to);
   const { roleWords, hasRole } = roleMatcher();
+  // per distinct callee (fact values are interned): its last segment's declarations and its
+  // receiver, so a repeated callee is not split and looked up again
+  const calleeParts = new Map<string, { all: number[] | undefined; name: string; recv: string }>();
+  const partsOf = (callee: string) => {
+    let p = calleeParts.get(callee);
+    if (!p) {
+      // `a.b.c`: name `c`, receiver `b` (the segments `split('.')` would give)
+      const dot = callee.lastIndexOf('.');
+      const name = dot < 0 ? callee : callee.slice(dot + 1);
+      const recv = dot < 0 ? '' : callee.slice(callee.lastIndexOf('.', dot - 1) + 1, dot);
+      calleeParts.set(callee, (p = { all: byName.get(name) ?? constructorsOf(name), name, recv }));
+    }
+    return p;
+  };
   const resolve = (file: string, family: string, callee: string, caller: ModelDecl): number[] => {
-    const parts = callee.split('.');
-    const name = parts[parts.length - 1]!;
-    const all = byName.get(name) ?? constructorsOf(name);
+    const { all, name, recv } = partsOf(callee);
     if (!all) return [];
     const fam = all.filter((id) => decls[id]!.family === family);
     if (!fam.length) return [];
-    const recv = parts.length > 1 ? parts[parts.length - 2]! : '';
     // a call on another object (`self.agent.step`) is not a call of the caller's own method
     const same = fam.filter((id) => decls[id]!.file === file && !(recv && !SELF.has(recv) && caller.container && decls[id]!.container === caller.container));
     if (recv && SELF.has(recv)) {
