@@ -27,6 +27,11 @@ export interface EvaluateOptions {
   exclude?: string[];
   /** Use the user-level cache (default true). */
   cache?: boolean;
+  /**
+   * With the cache: keep the facts of this root in memory for the next run in this process
+   * (`AnalysisCacheOptions.keepFacts`). For long-lived hosts such as the MCP server (issue 16).
+   */
+  keepFacts?: boolean;
   /** Config suppressions `{ primitive, reason }` (issue 7); in-source comments are always read. */
   suppressions?: Array<{ primitive: string; reason: string }>;
   /** The config file the suppressions came from (shown in the report). */
@@ -79,7 +84,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   if (!scanned.files.length) throw nothingToAudit(opts.target, scanned.skipped);
   const custom = customRubric(root, typeof opts.rubric === 'object' ? opts.rubric.path : opts.rubric);
 
-  const cache = new AnalysisCache(root, opts.cache !== false);
+  const cache = new AnalysisCache(root, opts.cache !== false, { keepFacts: opts.keepFacts });
   const runKey = sha256(JSON.stringify([
     VERSION, EXTRACTOR_VERSION, rubricHash, custom ?? null, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),

@@ -114,6 +114,36 @@ describe('analysis cache files (issue 16)', () => {
     expect(fifth.get('new')).toEqual(facts('x'));
   });
 
+  test('keepFacts: the next load in the process returns the kept store, pruned to the run\'s entries, until another writer changes the files', () => {
+    const root = tmp('plumbline-root-');
+    const first = new AnalysisCache(root, true, { keepFacts: true });
+    const store = first.loadFacts();
+    const used = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      store.set(`h${i}`, facts(`n${i}`));
+      used.add(`h${i}`);
+    }
+    store.set('stale', facts('old'));
+    first.saveFacts(store, used);
+    expect(store.has('stale')).toBe(false);
+    // the same process, the files as it wrote them: no read
+    expect(new AnalysisCache(root, true, { keepFacts: true }).loadFacts()).toBe(store);
+    // without keepFacts the files are read, with the same entries
+    const read = new AnalysisCache(root, true).loadFacts();
+    expect(read).not.toBe(store);
+    expect([...read.keys()].sort()).toEqual([...store.keys()].sort());
+    // another writer (a CLI run) adds an entry: the next keepFacts load reads the files again
+    const cli = new AnalysisCache(root, true);
+    const s = cli.loadFacts();
+    s.set('cli', facts('from the cli'));
+    cli.saveFacts(s, new Set([...used, 'cli']));
+    const again = new AnalysisCache(root, true, { keepFacts: true }).loadFacts();
+    expect(again).not.toBe(store);
+    expect(again.get('cli')).toEqual(facts('from the cli'));
+    // another root is not served the kept store
+    expect(new AnalysisCache(tmp('plumbline-root-'), true, { keepFacts: true }).loadFacts().size).toBe(0);
+  });
+
   test('signal answers kept with the facts seed a fresh index with the answers it would compute', () => {
     const all = withAllSignals(loadRubric().rubric);
     const values: Array<[FileFacts['facts'][number]['k'], string]> = [
@@ -176,7 +206,7 @@ describe('a long-lived process keeps no run state (issue 16, the MCP server)', (
 });
 
 describe('cached re-runs give the report of an uncached run (issue 16)', () => {
-  test('after an edit that moves evidence lines, the cached re-run (records, signal answers, kept evidence lines) gives the uncached report', async () => {
+  test('after an edit that moves evidence lines, the cached re-run (records, signal answers, kept evidence lines, facts kept in memory) gives the uncached report', async () => {
     const { cpSync, readdirSync: ls, readFileSync: rd, writeFileSync: wr, utimesSync } = await import('node:fs');
     const { evaluate } = await import('../src/evaluate.js');
     const { fixture } = await import('./helpers.js');
@@ -199,6 +229,13 @@ describe('cached re-runs give the report of an uncached run (issue 16)', () => {
       const uncached = await evaluate({ target: root, cache: false });
       expect(cached).toEqual(uncached);
       expect(JSON.stringify(cached)).not.toEqual(JSON.stringify(first));
+      // a long-lived process that keeps the facts (the MCP server): each edit gives the uncached report
+      expect(await evaluate({ target: root, keepFacts: true })).toEqual(uncached);
+      wr(path, `// three\n${rd(path, 'utf8')}`);
+      utimesSync(path, new Date(), new Date(Date.now() + 10000));
+      const held = await evaluate({ target: root, keepFacts: true });
+      expect(held).toEqual(await evaluate({ target: root, cache: false }));
+      expect(JSON.stringify(held)).not.toEqual(JSON.stringify(uncached));
     } finally {
       if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
       else process.env.PLUMBLINE_CACHE_DIR = saved;

@@ -70,7 +70,7 @@ async function audit(path: string, ctx: ToolContext) {
   const rubric = config.rubric ? loadRubric(ctx.roots.resolve(config.rubric, 'the config\'s rubric')) : ctx.rubric;
   const baselineFile = config.baseline ? ctx.roots.resolve(config.baseline, 'the config\'s baseline') : undefined;
   const report = await evaluate({
-    target: root, rubric, maxFileSize: config.maxFileSize, exclude: config.exclude, cache: ctx.cache, jobs: ctx.jobs ?? config.jobs,
+    target: root, rubric, maxFileSize: config.maxFileSize, exclude: config.exclude, cache: ctx.cache, keepFacts: true, jobs: ctx.jobs ?? config.jobs,
     suppressions: config.suppressions, configFile: file, onEvent: (e) => ctx.progress(evaluateProgress(e)),
   });
   /** Marks findings new or unchanged against the config's baseline (last, as in the CLI). */

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { FileFacts } from '../extract/types.js';
 import { readAsciiFast, sha256, userCacheDir, writeFileAtomic } from './fs.js';
@@ -19,6 +20,25 @@ const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 export const readCacheText = readAsciiFast;
 
 /**
+ * The facts of the last root a long-lived process audited with `keepFacts` (issue 16: the MCP
+ * server), with the size and mtime of the two facts files as they were when the store matched
+ * them. One root only, so a server that audits many folders holds one store at a time.
+ */
+let held: { dir: string; stamp: string; store: Map<string, FileFacts>; baseKeys: Set<string>; deltaKeys: Set<string> } | undefined;
+
+/** Options of `AnalysisCache` beyond on/off. */
+export interface AnalysisCacheOptions {
+  /**
+   * Keep the facts in memory after the run and use them on the next run of the same root in this
+   * process, as long as the facts files on disk are the ones this process last read or wrote (any
+   * other writer, such as a CLI run, makes the next run read them again). For long-lived hosts:
+   * the MCP server. Issue 16: a re-run then parses the changed files only, with no facts file to
+   * read and parse again (about 0.1 s and its garbage on gemini-cli).
+   */
+  keepFacts?: boolean;
+}
+
+/**
  * On-disk cache in the user's cache directory (never inside the scanned repository):
  * - facts: per-file facts keyed by content hash (an unchanged file is never parsed twice);
  * - run memo: the last report keyed by (tool, rubric, options, every file's path+size+mtime),
@@ -38,7 +58,7 @@ export class AnalysisCache {
    * @param root absolute path of the scanned repository (one cache folder per root)
    * @param enabled false for `--no-cache`
    */
-  constructor(root: string, enabled: boolean) {
+  constructor(root: string, enabled: boolean, private readonly opts: AnalysisCacheOptions = {}) {
     const base = userCacheDir();
     const rel = relative(root, base);
     const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
@@ -79,15 +99,47 @@ export class AnalysisCache {
     }
   }
 
-  /** Facts by content hash: `facts.json` and the entries `facts-delta.json` adds to it. */
+  /**
+   * Facts by content hash: `facts.json` and the entries `facts-delta.json` adds to it. With
+   * `keepFacts`, the store this process kept for the same root when the files are unchanged since
+   * (see `AnalysisCacheOptions`).
+   */
   loadFacts(): Map<string, FileFacts> {
+    // stamped before reading: a file rewritten meanwhile differs from the stamp at the next run
+    const stamp = this.opts.keepFacts ? this.stamp() : '';
+    if (this.opts.keepFacts && held && held.dir === this.dir && held.stamp === stamp) {
+      this.baseKeys = held.baseKeys;
+      this.deltaKeys = held.deltaKeys;
+      return held.store;
+    }
     const obj = this.read<Record<string, FileFacts>>('facts.json');
     const store = new Map(obj ? Object.entries(obj) : []);
     this.baseKeys = new Set(store.keys());
     const delta = obj ? this.read<Record<string, FileFacts>>('facts-delta.json') : undefined;
     this.deltaKeys = new Set(delta ? Object.keys(delta) : []);
     if (delta) for (const [h, f] of Object.entries(delta)) store.set(h, f);
+    if (this.opts.keepFacts && this.dir) held = { dir: this.dir, stamp, store, baseKeys: this.baseKeys, deltaKeys: this.deltaKeys };
     return store;
+  }
+
+  /** Size and mtime of `facts.json` and `facts-delta.json` (`-` for a missing file). */
+  private stamp(): string {
+    if (!this.dir) return '';
+    return ['facts.json', 'facts-delta.json'].map((name) => {
+      try {
+        const st = statSync(join(this.dir!, name));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    }).join(' ');
+  }
+
+  /** With `keepFacts`: the store, pruned to this run's entries, is kept with the files' stamp as just written. */
+  private hold(store: Map<string, FileFacts>, used: Set<string>): void {
+    if (!this.opts.keepFacts || !this.dir) return;
+    for (const h of store.keys()) if (!used.has(h)) store.delete(h);
+    held = { dir: this.dir, stamp: this.stamp(), store, baseKeys: this.baseKeys, deltaKeys: this.deltaKeys };
   }
 
   /**
@@ -99,6 +151,7 @@ export class AnalysisCache {
    * @param used the hashes of this run's files (the entries kept)
    * @param updated base entries whose facts this run changed in place (records added, see
    *   `ExtractPlan.records`): written to the delta, which keeps carrying them while they are used
+   * With `keepFacts` the store is then pruned in place to `used` and kept for the next run.
    */
   saveFacts(store: Map<string, FileFacts>, used: Set<string>, updated: Set<string> = new Set()): void {
     const base = this.baseKeys;
@@ -113,6 +166,7 @@ export class AnalysisCache {
       for (const h of added) out[h] = store.get(h)!;
       this.write('facts-delta.json', out);
       this.deltaKeys = new Set(added);
+      this.hold(store, used);
       return;
     }
     const out: Record<string, FileFacts> = {};
@@ -124,6 +178,7 @@ export class AnalysisCache {
     this.write('facts-delta.json', {});
     this.baseKeys = new Set(Object.keys(out));
     this.deltaKeys = new Set();
+    this.hold(store, used);
   }
 
   /**
