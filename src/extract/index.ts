@@ -152,7 +152,8 @@ export async function extractAll(
       }));
     }
   }
-  const seen = new Map<string, [number, number, string]>();
+  // the hashes the next run reads, only when there is a cache to keep them in
+  const seen = p.hashes ? new Map<string, [number, number, string]>() : undefined;
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
     const prev = unchanged(f);
@@ -160,7 +161,7 @@ export async function extractAll(
       // unchanged since the last run: its facts without reading it
       const facts = complete(f, prev[2], store.get(prev[2])!);
       used.add(prev[2]);
-      seen.set(f.path, prev);
+      seen?.set(f.path, prev);
       stats.cached++;
       internValues(facts, intern);
       out.push(isCode(f.language) ? new RereadFile(f, prev[2], facts, root) : { ...f, hash: prev[2], facts });
@@ -172,7 +173,7 @@ export async function extractAll(
     if ('skip' in o) { skipped[o.skip]++; continue; }
     const hash = o.hash;
     used.add(hash);
-    seen.set(f.path, [f.size, f.mtimeMs, hash]);
+    seen?.set(f.path, [f.size, f.mtimeMs, hash]);
     let facts = store.get(hash);
     if (facts) {
       stats.cached++;
@@ -189,7 +190,7 @@ export async function extractAll(
   }
   if (p.hashes) {
     p.hashes.key = salt;
-    p.hashes.files = seen;
+    p.hashes.files = seen!;
   }
   return { files: out, stats, used, updated };
 }
