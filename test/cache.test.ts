@@ -127,6 +127,14 @@ describe('analysis cache files (issue 16)', () => {
     first.saveFacts(store, used);
     expect(store.has('stale')).toBe(false);
     // the same process, the files as it wrote them: no read
+    const taken = new AnalysisCache(root, true, { keepFacts: true });
+    expect(taken.loadFacts()).toBe(store);
+    // while a run uses the kept store, a concurrent run of the root reads the files
+    const concurrent = new AnalysisCache(root, true, { keepFacts: true }).loadFacts();
+    expect(concurrent).not.toBe(store);
+    expect([...concurrent.keys()].sort()).toEqual([...store.keys()].sort());
+    // the store is kept again when its run saves
+    taken.saveFacts(store, used);
     expect(new AnalysisCache(root, true, { keepFacts: true }).loadFacts()).toBe(store);
     // without keepFacts the files are read, with the same entries
     const read = new AnalysisCache(root, true).loadFacts();
@@ -229,13 +237,25 @@ describe('cached re-runs give the report of an uncached run (issue 16)', () => {
       const uncached = await evaluate({ target: root, cache: false });
       expect(cached).toEqual(uncached);
       expect(JSON.stringify(cached)).not.toEqual(JSON.stringify(first));
-      // a long-lived process that keeps the facts (the MCP server): each edit gives the uncached report
+      // a long-lived process that keeps the facts (the MCP server): each edit gives the uncached
+      // report, also to two runs of the root at once
       expect(await evaluate({ target: root, keepFacts: true })).toEqual(uncached);
-      wr(path, `// three\n${rd(path, 'utf8')}`);
-      utimesSync(path, new Date(), new Date(Date.now() + 10000));
+      let stamp = 10_000;
+      const edit = () => {
+        wr(path, `// more\n${rd(path, 'utf8')}`);
+        utimesSync(path, new Date(), new Date(Date.now() + (stamp += 5000)));
+      };
+      edit();
       const held = await evaluate({ target: root, keepFacts: true });
-      expect(held).toEqual(await evaluate({ target: root, cache: false }));
+      const now = await evaluate({ target: root, cache: false });
+      expect(held).toEqual(now);
       expect(JSON.stringify(held)).not.toEqual(JSON.stringify(uncached));
+      edit();
+      const both = await Promise.all([evaluate({ target: root, keepFacts: true }), evaluate({ target: root, keepFacts: true })]);
+      const after = await evaluate({ target: root, cache: false });
+      expect(both[0]).toEqual(after);
+      expect(both[1]).toEqual(after);
+      expect(JSON.stringify(after)).not.toEqual(JSON.stringify(now));
     } finally {
       if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
       else process.env.PLUMBLINE_CACHE_DIR = saved;

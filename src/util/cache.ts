@@ -22,7 +22,9 @@ export const readCacheText = readAsciiFast;
 /**
  * The facts of the last root a long-lived process audited with `keepFacts` (issue 16: the MCP
  * server), with the size and mtime of the two facts files as they were when the store matched
- * them. One root only, so a server that audits many folders holds one store at a time.
+ * them. One root only, so a server that audits many folders holds one store at a time. A run
+ * takes the store (it is unset while the run uses it: a concurrent run of the same root reads
+ * the files instead of sharing a map the other prunes) and puts it back when it saves.
  */
 let held: { dir: string; stamp: string; store: Map<string, FileFacts>; baseKeys: Set<string>; deltaKeys: Set<string> } | undefined;
 
@@ -105,12 +107,12 @@ export class AnalysisCache {
    * (see `AnalysisCacheOptions`).
    */
   loadFacts(): Map<string, FileFacts> {
-    // stamped before reading: a file rewritten meanwhile differs from the stamp at the next run
-    const stamp = this.opts.keepFacts ? this.stamp() : '';
-    if (this.opts.keepFacts && held && held.dir === this.dir && held.stamp === stamp) {
-      this.baseKeys = held.baseKeys;
-      this.deltaKeys = held.deltaKeys;
-      return held.store;
+    if (this.opts.keepFacts && held && held.dir === this.dir && held.stamp === this.stamp()) {
+      const { store, baseKeys, deltaKeys } = held;
+      held = undefined;
+      this.baseKeys = baseKeys;
+      this.deltaKeys = deltaKeys;
+      return store;
     }
     const obj = this.read<Record<string, FileFacts>>('facts.json');
     const store = new Map(obj ? Object.entries(obj) : []);
@@ -118,7 +120,6 @@ export class AnalysisCache {
     const delta = obj ? this.read<Record<string, FileFacts>>('facts-delta.json') : undefined;
     this.deltaKeys = new Set(delta ? Object.keys(delta) : []);
     if (delta) for (const [h, f] of Object.entries(delta)) store.set(h, f);
-    if (this.opts.keepFacts && this.dir) held = { dir: this.dir, stamp, store, baseKeys: this.baseKeys, deltaKeys: this.deltaKeys };
     return store;
   }
 
@@ -135,7 +136,7 @@ export class AnalysisCache {
     }).join(' ');
   }
 
-  /** With `keepFacts`: the store, pruned to this run's entries, is kept with the files' stamp as just written. */
+  /** With `keepFacts`: the store, pruned to this run's entries, is kept with the files' stamp as just written (see `held`). */
   private hold(store: Map<string, FileFacts>, used: Set<string>): void {
     if (!this.opts.keepFacts || !this.dir) return;
     for (const h of store.keys()) if (!used.has(h)) store.delete(h);
