@@ -307,8 +307,10 @@ const PYTHON: Record<string, Handler> = {
     }
   },
   string(n, ctx) {
-    // a string statement on its own is a docstring or a comment
-    if (n.parent?.type === 'expression_statement' || n.parent?.type === 'concatenated_string') return;
+    // a string statement on its own is a docstring or a comment (the parent asked once: each
+    // `parent` is a call into WebAssembly and a new node)
+    const pt = n.parent?.type;
+    if (pt === 'expression_statement' || pt === 'concatenated_string') return;
     const v = stringValue(n);
     if (v) add(ctx, 'string', v, n);
   },
@@ -343,13 +345,15 @@ const RUST: Record<string, Handler> = {
   function_item(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
-    const owner = n.parent?.type === 'declaration_list' ? n.parent.parent : null;
+    const parent = n.parent;
+    const pt = parent?.type;
+    const owner = pt === 'declaration_list' ? parent!.parent : null;
     const inImpl = owner?.type === 'impl_item' || owner?.type === 'trait_item';
     span(ctx, n, name, inImpl ? 'm' : 'f', inImpl ? rustOwnerName(owner!) : undefined);
     if (inImpl) add(ctx, 'member', name, n);
     add(ctx, 'decl', name, n);
     if (ctx.sink.testRegion || precededByAttr(n, /#\[(?:tokio::)?test\b/)) add(ctx, 'test', name, n);
-    if (name === 'main' && n.parent?.type === 'source_file') ctx.entry = true;
+    if (name === 'main' && pt === 'source_file') ctx.entry = true;
   },
   function_signature_item: methodHandler,
   loop_expression: loopHandler,
@@ -482,7 +486,8 @@ const GO: Record<string, Handler> = {
   raw_string_literal: goString,
 };
 function goSpec(n: TSNode, ctx: WalkContext): void {
-  if (n.parent?.parent?.type !== 'source_file' && n.parent?.type !== 'source_file') return;
+  const parent = n.parent;
+  if (parent?.type !== 'source_file' && parent?.parent?.type !== 'source_file') return;
   for (const id of n.childrenForFieldName('name')) if (id) add(ctx, 'decl', id.text, n);
 }
 function goString(n: TSNode, ctx: WalkContext): void {
