@@ -186,19 +186,21 @@ function calleeOf(fn: TSNode | null): string | undefined {
 }
 
 // ---------------------------------------------------------------- Python
-function inPyClass(n: TSNode): boolean {
+/** The class a definition sits in (decorators looked through), or undefined at module or function level. */
+function pyClassOf(n: TSNode): TSNode | undefined {
   let p = n.parent;
-  if (p?.type === 'decorated_definition') p = p.parent;
-  return p?.type === 'block' && p.parent?.type === 'class_definition';
+  let t = p?.type;
+  if (t === 'decorated_definition') {
+    p = p!.parent;
+    t = p?.type;
+  }
+  if (t !== 'block') return undefined;
+  const cls = p!.parent;
+  return cls?.type === 'class_definition' ? cls : undefined;
 }
 
 const DISCRIMINANT_FIELDS = new Set(['type', 'kind', 'event', 'tag']);
 
-function pyClassName(n: TSNode): string | undefined {
-  let p = n.parent;
-  if (p?.type === 'decorated_definition') p = p.parent;
-  return p?.parent?.childForFieldName('name')?.text;
-}
 
 const PYTHON: Record<string, Handler> = {
   import_statement(n, ctx) {
@@ -225,7 +227,7 @@ const PYTHON: Record<string, Handler> = {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
     span(ctx, n, name, 'c');
-    ctx.sink.add(inPyClass(n) ? 'member' : 'decl', name, ctx.line(n));
+    ctx.sink.add(pyClassOf(n) ? 'member' : 'decl', name, ctx.line(n));
     if (/^Test/.test(name)) add(ctx, 'test', name, n);
     for (const st of n.childForFieldName('body')?.namedChildren ?? []) {
       const a = st?.type === 'expression_statement' ? st.namedChild(0) : null;
@@ -249,20 +251,23 @@ const PYTHON: Record<string, Handler> = {
   function_definition(n, ctx) {
     const name = n.childForFieldName('name')?.text;
     if (!name) return;
-    const inClass = inPyClass(n);
-    span(ctx, n, name, inClass ? 'm' : 'f', inClass ? pyClassName(n) : undefined);
-    ctx.sink.add(inClass ? 'member' : 'decl', name, ctx.line(n));
+    const cls = pyClassOf(n);
+    span(ctx, n, name, cls ? 'm' : 'f', cls?.childForFieldName('name')?.text);
+    ctx.sink.add(cls ? 'member' : 'decl', name, ctx.line(n));
     if (/^test_?/i.test(name)) add(ctx, 'test', name, n);
   },
   assignment(n, ctx) {
     const left = n.childForFieldName('left');
     if (!left) return;
-    const stmt = n.parent;
-    const scope = stmt?.parent;
-    if (left.type === 'identifier') {
-      if (scope?.type === 'module') add(ctx, 'decl', left.text, n);
-      else if (scope?.type === 'block' && scope.parent?.type === 'class_definition') add(ctx, 'member', left.text, n);
-    } else if (left.type === 'attribute' && left.childForFieldName('object')?.text === 'self') {
+    // node types and parents asked once each, and the parents only for a name (each is a call
+    // into WebAssembly)
+    const lt = left.type;
+    if (lt === 'identifier') {
+      const scope = n.parent?.parent;
+      const st = scope?.type;
+      if (st === 'module') add(ctx, 'decl', left.text, n);
+      else if (st === 'block' && scope!.parent?.type === 'class_definition') add(ctx, 'member', left.text, n);
+    } else if (lt === 'attribute' && left.childForFieldName('object')?.text === 'self') {
       const attr = left.childForFieldName('attribute')?.text;
       if (attr) add(ctx, 'member', attr, n);
     }
