@@ -201,7 +201,6 @@ function pyClassOf(n: TSNode): TSNode | undefined {
 
 const DISCRIMINANT_FIELDS = new Set(['type', 'kind', 'event', 'tag']);
 
-
 const PYTHON: Record<string, Handler> = {
   import_statement(n, ctx) {
     for (const c of n.namedChildren) {
@@ -496,8 +495,8 @@ function goSpec(n: TSNode, ctx: WalkContext): void {
   for (const id of n.childrenForFieldName('name')) if (id) add(ctx, 'decl', id.text, n);
 }
 function goString(n: TSNode, ctx: WalkContext): void {
-  // an import path (captures come in text order: its declaration was seen first); no parent
-  // lookup, which walks the tree from its root (issue 16)
+  // an import path (the handled nodes come in text order: its declaration was seen first); no
+  // parent lookup, which walks the tree from its root (issue 16)
   const at = n.startIndex;
   if (ctx.goImports?.some(([s, e]) => at >= s && at < e)) return;
   const v = stringValue(n);

@@ -148,6 +148,10 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
   const importsOf = new Map<string, Set<string>>();
   for (const [to, froms] of reach.importers) for (const from of froms) (importsOf.get(from) ?? importsOf.set(from, new Set()).get(from)!).add(to);
   const { roleWords, hasRole } = roleMatcher();
+  // `new Task(...)` / `Task(...)`: a class name resolves to its constructor
+  const ctorsByClass = new Map<string, number[]>();
+  for (const d of decls) if (d.kind === 'm' && d.container && !d.test && CONSTRUCTOR.test(d.name)) (ctorsByClass.get(d.container) ?? ctorsByClass.set(d.container, []).get(d.container)!).push(d.id);
+  const constructorsOf = (name: string) => ctorsByClass.get(name);
   // per distinct callee (fact values are interned): its last segment's declarations and its
   // receiver, so a repeated callee is not split and looked up again
   const calleeParts = new Map<string, { all: number[] | undefined; name: string; recv: string }>();
@@ -194,10 +198,6 @@ function build(rubric: Rubric, files: AnalyzedFile[], reach: Reachability, frame
     if (near.length && near.length <= MAX_CANDIDATES) return near;
     return fam.length <= MAX_CANDIDATES ? fam : [];
   };
-  // `new Task(...)` / `Task(...)`: a class name resolves to its constructor
-  const ctorsByClass = new Map<string, number[]>();
-  for (const d of decls) if (d.kind === 'm' && d.container && !d.test && CONSTRUCTOR.test(d.name)) (ctorsByClass.get(d.container) ?? ctorsByClass.set(d.container, []).get(d.container)!).push(d.id);
-  const constructorsOf = (name: string) => ctorsByClass.get(name);
   const edges = new CallGraphBuilder();
   // a function declared inside another (a closure, an inline callback) runs on its behalf
   for (const list of spansByFile.values()) {

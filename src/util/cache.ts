@@ -107,12 +107,15 @@ export class AnalysisCache {
    * (see `AnalysisCacheOptions`).
    */
   loadFacts(): Map<string, FileFacts> {
-    if (this.opts.keepFacts && held && held.dir === this.dir && held.stamp === this.stamp()) {
-      const { store, baseKeys, deltaKeys } = held;
+    if (this.opts.keepFacts && held && held.dir === this.dir) {
+      // taken either way: a stale store (another writer changed the files) is not kept beside the one read now
+      const { stamp, store, baseKeys, deltaKeys } = held;
       held = undefined;
-      this.baseKeys = baseKeys;
-      this.deltaKeys = deltaKeys;
-      return store;
+      if (stamp === this.stamp()) {
+        this.baseKeys = baseKeys;
+        this.deltaKeys = deltaKeys;
+        return store;
+      }
     }
     const obj = this.read<Record<string, FileFacts>>('facts.json');
     const store = new Map(obj ? Object.entries(obj) : []);
