@@ -11,10 +11,11 @@
 //   3. on `--changed DIR` (default: the DIR named gemini-cli, else the first): an unchanged re-run
 //      with the cache, in git and in a copy outside git (the non-git walker), and a re-run after
 //      one file changed (`--changed-file`, default the largest non-test TypeScript source file),
-//      by the CLI and by `tools/call evaluate` on a long-lived `plumbline mcp` server.
+//      by the CLI, by `tools/call evaluate` on a long-lived `plumbline mcp` server, and under
+//      `plumbline evaluate --watch` (from the edit to the run's summary line).
 // Every figure is one child process measured by /usr/bin/time (wall, user+sys, max RSS), so
 // Node's start-up is in both the floor and plumbline. On a shared machine CPU time is the
-// steadier figure; both are printed. Options: --runs N (default 3), --json FILE, --skip trio,rerun,
+// steadier figure; both are printed. Options: --runs N (default 3), --json FILE, --skip cold,trio,rerun,
 // --jobs N (passed to every plumbline run; default: plumbline's own choice). The extract worker
 // threads a cold run used (issue 16; 1 = in-process) are printed with its figures.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const jobsArg = opt('jobs', undefined);
 const jobsFlag = jobsArg === undefined ? [] : ['--jobs', jobsArg];
 const dirs = args.map((d) => resolve(d));
 if (!dirs.length) {
-  console.error('usage: npm run bench:real -- [--runs N] [--trio A,B,C] [--changed DIR] [--changed-file PATH] [--skip trio,rerun] [--json FILE] [--jobs N] DIR...');
+  console.error('usage: npm run bench:real -- [--runs N] [--trio A,B,C] [--changed DIR] [--changed-file PATH] [--skip cold,trio,rerun] [--json FILE] [--jobs N] DIR...');
   process.exit(2);
 }
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -81,7 +82,7 @@ log('');
 log('| repository | files (TS/JS, tree-sitter) | floor wall / CPU / RSS | plumbline wall / CPU / RSS | jobs | ratio wall / CPU | RSS ratio |');
 log('|---|---|---|---|---|---|---|');
 const coldOf = new Map();
-for (const dir of dirs) {
+for (const dir of skip.has('cold') ? [] : dirs) {
   const fl = [];
   const pl = [];
   let counts;
@@ -101,7 +102,7 @@ for (const dir of dirs) {
 
 // ---------- 2. three repositories side by side ----------
 const trio = trioArg ? trioArg.split(',').map((d) => resolve(d)) : dirs.slice(0, 3);
-if (!skip.has('trio') && trio.length === 3) {
+if (!skip.has('trio') && !skip.has('cold') && trio.length === 3) {
   const tmp = mkdtempSync(join(tmpdir(), 'plumbline-bench-trio-'));
   for (const d of trio) {
     // hard links: a cheap copy; the nested .git folders are unlinked so the three are one work tree
@@ -169,17 +170,72 @@ if (!skip.has('rerun')) {
   // the same edit through `plumbline mcp`, a long-lived server: its first call pays the start-up,
   // the compiler load and the JIT's warm-up once; each later call is timed from request to reply
   const M = await mcpChanged(gitCopy, file, env);
-  results.reruns = { repo: basename(changedDir), git: inGit, noGit, changedFile: file, changed: C, mcpChanged: M };
+  const W = await watchChanged(gitCopy, file, env);
+  results.reruns = { repo: basename(changedDir), git: inGit, noGit, changedFile: file, changed: C, mcpChanged: M, watchChanged: W };
   log('');
   log(`re-runs with the cache on ${basename(changedDir)} (median of ${Math.max(runs, 5)}):`);
   log(`  unchanged, git work tree   ${f2(inGit.wall)} s wall / ${f2(inGit.cpu)} s CPU / ${inGit.rss.toFixed(0)} MB (target <= 0.3 s)`);
   log(`  unchanged, outside git     ${f2(noGit.wall)} s wall / ${f2(noGit.cpu)} s CPU / ${noGit.rss.toFixed(0)} MB (target <= 0.3 s)`);
   log(`  one file changed (${file})  ${f2(C.wall)} s wall / ${f2(C.cpu)} s CPU / ${C.rss.toFixed(0)} MB (target <= 1.0 s)`);
   log(`  one file changed, MCP server (tools/call evaluate, warm process)  ${f2(M.wall)} s wall / ${f2(M.cpu)} s CPU (server RSS ${M.rss.toFixed(0)} MB)`);
+  log(`  one file changed, evaluate --watch (edit to report)  ${f2(W.wall)} s wall / ${f2(W.cpu)} s CPU; the first edit after the start ${f2(W.first.wall)} s (process RSS ${W.rss.toFixed(0)} MB)`);
   rmSync(tmp, { recursive: true, force: true });
   rmSync(cacheDir, { recursive: true, force: true });
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
+
+/** CPU seconds (user + system) of process `pid` so far, from /proc/PID/stat (100 clock ticks a second on Linux). */
+function cpuOf(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const [utime, stime] = f.slice(f.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+  return (utime + stime) / 100;
+}
+
+/**
+ * One file changed, under `plumbline evaluate DIR --watch`: started once, left until its CPU is
+ * idle (the first run and its warm-up passes are over), then `file` is appended to
+ * `max(runs, 5) + 1` times; each edit is timed from the append to the run's summary line on
+ * stderr (so the debounce and the file event's delivery count), the first apart.
+ * @returns medians of the later edits' wall and CPU seconds, the first edit's, and the RSS at the end in MB
+ */
+async function watchChanged(dir, file, env) {
+  const { spawn } = await import('node:child_process');
+  const out = join(mkdtempSync(join(tmpdir(), 'plumbline-bench-watch-')), 'report.json');
+  const child = spawn(process.execPath, [cli, 'evaluate', dir, '--watch', '-f', 'json', '-o', out, ...jobsFlag], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  const ran = () => (stderr.match(/^plumbline: re-ran in /gm) ?? []).length;
+  const until = async (ok) => {
+    const deadline = Date.now() + 600_000;
+    while (!ok()) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`evaluate --watch: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  await until(() => /^plumbline: watching /m.test(stderr));
+  // idle: no CPU used over half a second
+  for (let last = -1; ; ) {
+    const c = cpuOf(child.pid);
+    if (c === last) break;
+    last = c;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const edits = [];
+  for (let i = 0; i <= Math.max(runs, 5); i++) {
+    const n = ran();
+    const c0 = cpuOf(child.pid);
+    const t0 = performance.now();
+    appendFileSync(join(dir, file), `\n// watch bench edit ${i}\n`);
+    await until(() => ran() > n);
+    edits.push({ wall: (performance.now() - t0) / 1000, cpu: cpuOf(child.pid) - c0, rss: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('close', r));
+  rmSync(dirname(out), { recursive: true, force: true });
+  return { ...med(edits.slice(1)), first: edits[0], rss };
+}
 
 /**
  * One file changed, through `plumbline mcp`: the server is started on the folder's parent, called
@@ -193,11 +249,7 @@ async function mcpChanged(dir, file, env) {
   const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--root', dirname(dir), ...jobsFlag], env: { ...process.env, ...env }, stderr: 'ignore' });
   const client = new Client({ name: 'bench-real', version: '1.0.0' });
   await client.connect(transport);
-  const ticks = () => {
-    const f = readFileSync(`/proc/${transport.pid}/stat`, 'utf8');
-    const [utime, stime] = f.slice(f.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
-    return (utime + stime) / 100; // clock ticks: 100 per second on Linux
-  };
+  const ticks = () => cpuOf(transport.pid);
   const call = async () => {
     const c0 = ticks();
     const t0 = performance.now();

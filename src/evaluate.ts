@@ -32,6 +32,14 @@ export interface EvaluateOptions {
    * (`AnalysisCacheOptions.keepFacts`). For long-lived hosts such as the MCP server (issue 16).
    */
   keepFacts?: boolean;
+  /**
+   * A warm-up run for a long-lived process (`plumbline evaluate --watch` runs one after its
+   * first run; issue 16): the report kept for the same files is not reused, so the pipeline runs
+   * whole (with `keepFacts`, the facts are then in memory), and each code language's front end
+   * runs once more on its largest product file (`warmFrontEnds`). The first run after an edit
+   * then finds the front ends and the model and detect stages compiled. The report is as usual.
+   */
+  warmUp?: boolean;
   /** Config suppressions `{ primitive, reason }` (issue 7); in-source comments are always read. */
   suppressions?: Array<{ primitive: string; reason: string }>;
   /** The config file the suppressions came from (shown in the report). */
@@ -89,7 +97,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     VERSION, EXTRACTOR_VERSION, rubricHash, custom ?? null, opts.maxFileSize ?? null, opts.exclude ?? [], basename(root), opts.suppressions ?? [], opts.configFile ?? null,
     scanned.files.map((f) => [f.path, f.size, f.mtimeMs]),
   ]));
-  const memo = cache.loadRun(runKey);
+  const memo = opts.warmUp ? undefined : cache.loadRun(runKey);
   if (memo) {
     emit({ type: 'cache-hit', ms: ms() });
     emit({ type: 'done', ms: ms(), cached: true });
@@ -97,7 +105,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
   }
 
   // the pipeline's modules load only on a cache miss: an unchanged re-run needs none of them
-  const [{ extractAll }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }, { SignalIndex }] = await Promise.all([
+  const [{ extractAll, warmFrontEnds }, { buildPrefilter }, { buildFactFilter, nameTest }, { computeReachability }, { detect }, { buildModel }, { activeFrameworks }, { withAllSignals }, { harnessMap }, { score }, { applySuppressions }, { SignalIndex }] = await Promise.all([
     import('./extract/index.js'), import('./extract/prefilter.js'), import('./extract/keep.js'), import('./detect/reachability.js'), import('./detect/engine.js'),
     import('./model/build.js'), import('./model/frameworks.js'), import('./rubric/all-signals.js'), import('./model/map.js'), import('./score/score.js'), import('./score/suppress.js'),
     import('./detect/match.js'),
@@ -118,6 +126,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Report> {
     const all = withAllSignals(rubric);
     const plan = { prefilter: buildPrefilter(all), testPrefilter: buildPrefilter(all, { tests: true }), filter: buildFactFilter(all), codeCache: cache.codeDir, hashes, rubric: all, jobs: opts.jobs, records: cache.enabled };
     const { files, stats, used, updated } = await extractAll(root, scanned.files, plan, store, scanned.skipped);
+    if (opts.warmUp) await warmFrontEnds(root, scanned.files, plan);
     emit({ type: 'extract', ms: ms(), ...stats });
     if (!files.length) throw nothingToAudit(opts.target, scanned.skipped);
 

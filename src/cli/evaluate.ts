@@ -1,4 +1,4 @@
-import { evaluate, evaluateProgress, MAX_JOBS, type EvaluateEvent } from '../evaluate.js';
+import { evaluate, evaluateProgress, MAX_JOBS, type EvaluateEvent, type EvaluateOptions } from '../evaluate.js';
 import { renderers, type Format } from '../report/index.js';
 import { severityRank } from '../score/score.js';
 import type { Severity } from '../rubric/schema.js';
@@ -26,8 +26,59 @@ export function gateFailures(r: Report, failOn?: Severity, minScore?: number): s
   return out;
 }
 
-/** `plumbline evaluate`: runs the audit, renders, writes, applies the gate. @returns exit code */
+/** Flags that write or send something once per audit: refused with `--watch`, which audits again on every change. */
+const NOT_WITH_WATCH: Array<[key: string, flag: string]> = [
+  ['judgeResults', '--judge-results'], ['dryRun', '--dry-run'], ['writeBaseline', '--write-baseline'],
+  ['emitTests', '--emit-tests'], ['plan', '--plan'], ['phase', '--phase'],
+];
+
+/**
+ * `plumbline evaluate`: runs the audit, renders, writes, applies the gate; with `--watch`, again
+ * on each change (src/cli/watch.ts) until SIGINT or SIGTERM. @returns exit code
+ * @throws UsageError for `--watch` with a judge or a flag that writes once per audit
+ */
 export async function runEvaluate(path: string, cliOpts: Record<string, unknown>, sourceOf: (key: string) => string | undefined = () => 'cli'): Promise<number> {
+  if (!cliOpts.watch) return evaluateOnce(path, cliOpts, sourceOf);
+  if ((cliOpts.judge ?? 'none') !== 'none') throw new UsageError('--watch audits again on every change: it does not run a judge (drop --judge, or run the judge once without --watch)');
+  for (const [key, flag] of NOT_WITH_WATCH) if (cliOpts[key] !== undefined && cliOpts[key] !== false) throw new UsageError(`${flag} does not go with --watch: run it once without --watch`);
+  const { watchEvaluate } = await import('./watch.js');
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let used: EvaluateOptions | undefined;
+  try {
+    return await watchEvaluate(async () => {
+      let report: Report | undefined;
+      await evaluateOnce(path, cliOpts, sourceOf, {
+        keepFacts: true,
+        onOptions: (o) => (used = o),
+        onReport: (r) => (report = r),
+      });
+      return report;
+    }, {
+      target: path, get scan() { return { exclude: used?.exclude, maxFileSize: used?.maxFileSize }; }, output: cliOpts.output as string | undefined, signal: stop.signal,
+      // the first run may have been the kept report: run the pipeline once, unseen, so the first edit finds it compiled
+      prime: async () => void (used && (await evaluate({ ...used, onEvent: undefined, warmUp: true }))),
+      log: cliOpts.quiet ? () => undefined : undefined,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** What `--watch` asks of one audit: facts kept in memory between runs, and the report and scan options of each run. */
+interface WatchHooks {
+  keepFacts?: boolean;
+  /** The options the audit ran `evaluate` with (config and flags resolved). */
+  onOptions?: (opts: EvaluateOptions) => void;
+  /** The report as written (baseline applied). */
+  onReport?: (report: Report) => void;
+}
+
+/** One audit: renders, writes, applies the gate. @returns exit code */
+async function evaluateOnce(path: string, cliOpts: Record<string, unknown>, sourceOf: (key: string) => string | undefined, hooks: WatchHooks = {}): Promise<number> {
   if (!path.trim()) throw new UsageError('evaluate needs the path of the repository to audit, got an empty string (use . for the current directory)');
   const fromCli = (k: string) => cliOpts[k] !== undefined && sourceOf(k) !== 'default';
   checkJudgeFlags(cliOpts, fromCli);
@@ -75,20 +126,23 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   const baselines = opts.baseline || opts.writeBaseline ? await import('../score/baseline.js') : undefined;
   const baseline = opts.baseline ? baselines!.readBaseline(String(opts.baseline)) : undefined;
   const progress = new Progress(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
-  let report = await evaluate({
+  const evaluateOptions: EvaluateOptions = {
     target: path,
     rubric: opts.rubric as string | undefined,
     maxFileSize,
     jobs,
     exclude: (opts.exclude as string[]).length ? (opts.exclude as string[]) : undefined,
     cache: opts.cache !== false,
+    keepFacts: hooks.keepFacts,
     suppressions: cfg.suppressions,
     configFile: loaded.file,
     onEvent: (e) => {
       events.push(e);
       progress.on(e);
     },
-  });
+  };
+  hooks.onOptions?.(evaluateOptions);
+  let report = await evaluate(evaluateOptions);
   progress.clear();
   if (!opts.quiet) for (const i of report.suppressions?.invalid ?? []) process.stderr.write(`plumbline: suppression ignored: ${i.file}${i.line ? `:${i.line}` : ''}: ${i.problem}\n`);
   // the judge and the SARIF rules both need the parsed rubric: load it at most once
@@ -126,6 +180,7 @@ export async function runEvaluate(path: string, cliOpts: Record<string, unknown>
   }
   const color = format === 'text' && !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   if (baseline) report = baselines!.applyBaseline(report, baseline);
+  hooks.onReport?.(report);
   if (opts.writeBaseline) {
     try {
       writeFileAtomic(String(opts.writeBaseline), JSON.stringify(baselines!.baselineOf(report), null, 2) + '\n');

@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--jobs <n>', 'worker threads that read and parse files (1: none; default: none below 4 CPUs, else CPUs - 1, at most 4; under 4 MB of code: none)')
     .option('--timings', 'print per-stage times to stderr')
     .option('-q, --quiet', 'print nothing but the report')
+    .option('--watch', 'audit again each time a scanned file changes (facts kept in memory; one line per run on stderr); Ctrl-C stops')
     .addOption(new Option('--judge <judge>', 'advisory review of the evidence: none, anthropic (Messages API), host (worksheet for Claude Code/Codex)').choices(['none', 'anthropic', 'host']).default('none'))
     .addOption(new Option('--judge-mode <mode>', 'advisory keeps the static verdicts; adjust lets the judge move one by one level with cited evidence').choices(['advisory', 'adjust']).default('advisory'))
     .option('--max-input-tokens <n>', 'judge budget: input tokens for the run (default 200000)')

@@ -249,6 +249,21 @@ export async function extractFile(root: string, f: ScannedFile, ctx: FileContext
 }
 
 /**
+ * Runs each code language's front end once more on its largest product file, the facts
+ * discarded and no cache read or written: the path a re-run takes for a changed file (compiler
+ * or grammar loaded, parse, walk, signal tests, records), compiled before the first edit. For
+ * long-lived hosts (`EvaluateOptions.warmUp`, issue 16); a file that cannot be read is skipped.
+ */
+export async function warmFrontEnds(root: string, files: ScannedFile[], plan: ExtractPlan): Promise<void> {
+  const largest = new Map<string, ScannedFile>();
+  for (const f of files) {
+    if (f.role === 'source' && isCode(f.language) && f.size > (largest.get(f.language)?.size ?? -1)) largest.set(f.language, f);
+  }
+  const ctx = fileContext(plan, '', true);
+  for (const f of largest.values()) await extractFile(root, f, ctx, () => false);
+}
+
+/**
  * Makes equal fact values, declaration names and imports one string across the run (a call path
  * such as `logger.debug` recurs thousands of times). Facts from the cache are interned too.
  */
