@@ -191,6 +191,16 @@ function cpuOf(pid) {
   return (utime + stime) / 100;
 }
 
+/** Resolves once process `pid` has used no CPU over half a second (its background warm-up is over). */
+async function idle(pid) {
+  for (let last = -1; ; ) {
+    const c = cpuOf(pid);
+    if (c === last) return;
+    last = c;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /**
  * One file changed, under `plumbline evaluate DIR --watch`: started once, left until its CPU is
  * idle (the first run and its warm-up passes are over), then `file` is appended to
@@ -213,13 +223,7 @@ async function watchChanged(dir, file, env) {
     }
   };
   await until(() => /^plumbline: watching /m.test(stderr));
-  // idle: no CPU used over half a second
-  for (let last = -1; ; ) {
-    const c = cpuOf(child.pid);
-    if (c === last) break;
-    last = c;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await idle(child.pid);
   const edits = [];
   for (let i = 0; i <= Math.max(runs, 5); i++) {
     const n = ran();
@@ -239,8 +243,9 @@ async function watchChanged(dir, file, env) {
 
 /**
  * One file changed, through `plumbline mcp`: the server is started on the folder's parent, called
- * once (start-up, compiler load, JIT warm-up), then `max(runs, 5)` times after appending a line to
- * `file`. @returns medians of the calls' wall seconds and the server's CPU seconds per call (from
+ * once (start-up, compiler load, JIT warm-up) and left until its CPU is idle (its warm-up pass is
+ * over: an agent reads the report before it edits), then `max(runs, 5)` times after appending a
+ * line to `file`. @returns medians of the calls' wall seconds and the server's CPU seconds per call (from
  * /proc/PID/stat), and the server's RSS at the end, in MB.
  */
 async function mcpChanged(dir, file, env) {
@@ -258,6 +263,7 @@ async function mcpChanged(dir, file, env) {
     return { wall: (performance.now() - t0) / 1000, cpu: ticks() - c0, rss: 0 };
   };
   await call();
+  await idle(transport.pid);
   const calls = [];
   for (let i = 0; i < Math.max(runs, 5); i++) {
     appendFileSync(join(dir, file), `\n// mcp bench edit ${i}\n`);

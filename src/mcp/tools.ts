@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evaluate, evaluateProgress, type EvaluateProgress } from '../evaluate.js';
+import { evaluate, evaluateProgress, type EvaluateOptions, type EvaluateProgress } from '../evaluate.js';
 import { loadConfig } from '../config/load.js';
 import { loadRubric, type LoadedRubric } from '../rubric/load.js';
 import { PrimitiveSchema, SeveritySchema } from '../rubric/schema.js';
@@ -69,10 +69,14 @@ async function audit(path: string, ctx: ToolContext) {
   const { config, file } = await loadConfig(root);
   const rubric = config.rubric ? loadRubric(ctx.roots.resolve(config.rubric, 'the config\'s rubric')) : ctx.rubric;
   const baselineFile = config.baseline ? ctx.roots.resolve(config.baseline, 'the config\'s baseline') : undefined;
-  const report = await evaluate({
+  const options: EvaluateOptions = {
     target: root, rubric, maxFileSize: config.maxFileSize, exclude: config.exclude, cache: ctx.cache, keepFacts: true, jobs: ctx.jobs ?? config.jobs,
-    suppressions: config.suppressions, configFile: file, onEvent: (e) => ctx.progress(evaluateProgress(e)),
-  });
+    suppressions: config.suppressions, configFile: file,
+  };
+  // a warm-up under way runs to its end first: two audits at once would share two cores
+  await warming?.done;
+  const report = await evaluate({ ...options, onEvent: (e) => ctx.progress(evaluateProgress(e)) });
+  warmUp(root, options);
   /** Marks findings new or unchanged against the config's baseline (last, as in the CLI). */
   const withBaseline = async (r: Report): Promise<Report> => {
     if (!baselineFile) return r;
@@ -80,6 +84,23 @@ async function audit(path: string, ctx: ToolContext) {
     return applyBaseline(r, readBaseline(baselineFile));
   };
   return { root, rubric, report, withBaseline, failOn: config.failOn, minScore: config.minScore };
+}
+
+/**
+ * The warm-up pass after the first audit of a root (`EvaluateOptions.warmUp`, issue 16): the
+ * first audit may have been the report kept from an earlier process, which compiles nothing and
+ * loads no facts, so the agent's first call after an edit would pay a cold pipeline (1.3-1.7 s
+ * on gemini-cli). One pass, in the background, once per root in a row; the next audit waits for it.
+ */
+let warming: { root: string; done?: Promise<void> } | undefined;
+function warmUp(root: string, options: EvaluateOptions): void {
+  if (warming?.root === root) return;
+  const pass = evaluate({ ...options, warmUp: true }).then(() => undefined, () => undefined);
+  const w: { root: string; done?: Promise<void> } = { root };
+  w.done = pass.finally(() => {
+    if (warming === w) w.done = undefined;
+  });
+  warming = w;
 }
 
 /** The tools of `plumbline mcp`, in the order they are listed. */
