@@ -120,6 +120,7 @@ export async function watchEvaluate(run: WatchRun, opts: WatchOptions): Promise<
         watchers.delete(dir);
       }
     }
+    const failed = new Map<string, number>();
     for (const dir of dirs) {
       if (watchers.has(dir)) continue;
       try {
@@ -130,9 +131,14 @@ export async function watchEvaluate(run: WatchRun, opts: WatchOptions): Promise<
           watchers.delete(dir);
         });
         watchers.set(dir, w);
-      } catch {
-        /* a folder gone or unreadable since the scan: the next run's scan decides */
+      } catch (err) {
+        // a folder gone since the scan: the next run's scan decides; anything else is said once per refresh
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        if (code !== 'ENOENT') failed.set(code, (failed.get(code) ?? 0) + 1);
       }
+    }
+    for (const [code, n] of failed) {
+      log(`plumbline: cannot watch ${n} folder${n === 1 ? '' : 's'} (${code}${code === 'ENOSPC' ? ': the system limit of watches is reached; on Linux raise fs.inotify.max_user_watches' : ''}); edits there start no run`);
     }
   };
   const once = async (): Promise<void> => {
