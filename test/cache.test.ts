@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalysisCache, asciiJson, readCacheText } from '../src/util/cache.js';
+import { AnalysisCache, asciiJson, MAX_CODE_CACHES, MAX_ROOT_CACHES, pruneCodeCaches, pruneRootCaches, readCacheText, ROOT_CACHE_TTL_MS } from '../src/util/cache.js';
+import { sha256 } from '../src/util/fs.js';
 import type { FileFacts } from '../src/extract/types.js';
 import { tmp } from './helpers.js';
 import { buildFactFilter } from '../src/extract/keep.js';
@@ -260,5 +261,131 @@ describe('cached re-runs give the report of an uncached run (issue 16)', () => {
       if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
       else process.env.PLUMBLINE_CACHE_DIR = saved;
     }
+  });
+});
+
+describe('the user cache stays bounded (issue 16)', () => {
+  const DAY = 24 * 3600_000;
+  /** Sets a path's mtime to `daysAgo` days before `now`. */
+  const age = (path: string, daysAgo: number, now = Date.now()) => {
+    const t = new Date(now - daysAgo * DAY);
+    utimesSync(path, t, t);
+  };
+  const hex = (i: number) => sha256(`root ${i}`).slice(0, 24);
+
+  test('root folders: the stale and those beyond the most recent MAX_ROOT_CACHES go; the current one and entries not ours stay', () => {
+    const base = tmp('plumbline-cache-');
+    const now = Date.now();
+    // 40 root folders used 0..39 hours ago (all within the age limit), each with a file
+    for (let i = 0; i < 40; i++) {
+      mkdirSync(join(base, hex(i)));
+      writeFileSync(join(base, hex(i), 'run.json'), '{}');
+      age(join(base, hex(i)), i / 24, now);
+    }
+    // not ours: other folders, a file with a root's name, a link with a root's name to a folder outside
+    mkdirSync(join(base, 'audit'));
+    age(join(base, 'audit'), 400, now);
+    writeFileSync(join(base, 'a'.repeat(24)), 'x');
+    const outside = tmp('plumbline-outside-');
+    writeFileSync(join(outside, 'keep.txt'), 'mine');
+    symlinkSync(outside, join(base, 'b'.repeat(24)));
+    const current = join(base, hex(39)); // the oldest, but the run's own
+    const removed = pruneRootCaches(base, current, now);
+    const left = readdirSync(base).filter((n) => /^[0-9a-f]{24}$/.test(n) && lstatSync(join(base, n)).isDirectory());
+    // kept: the current one, then the most recent up to the cap
+    expect(MAX_ROOT_CACHES).toBeLessThan(40);
+    expect(left.sort()).toEqual([hex(39), ...Array.from({ length: MAX_ROOT_CACHES - 1 }, (_, i) => hex(i))].sort());
+    expect(removed).toHaveLength(40 - MAX_ROOT_CACHES);
+    expect(existsSync(join(base, 'audit'))).toBe(true);
+    expect(readFileSync(join(base, 'a'.repeat(24)), 'utf8')).toBe('x');
+    expect(lstatSync(join(base, 'b'.repeat(24))).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('mine');
+    // the age limit alone: with room for all, only folders unused for more than 30 days go
+    const few = tmp('plumbline-cache-');
+    for (const d of [1, 29, 31, 90]) {
+      mkdirSync(join(few, hex(d)));
+      age(join(few, hex(d)), d, now);
+    }
+    expect(pruneRootCaches(few, undefined, now).map((p) => p.slice(few.length + 1)).sort()).toEqual([hex(31), hex(90)].sort());
+    expect(ROOT_CACHE_TTL_MS).toBe(30 * DAY);
+  });
+
+  describe('through the cache', () => {
+    let saved: string | undefined;
+    let dir: string;
+    beforeEach(() => {
+      saved = process.env.PLUMBLINE_CACHE_DIR;
+      dir = tmp('plumbline-cache-');
+      process.env.PLUMBLINE_CACHE_DIR = dir;
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
+      else process.env.PLUMBLINE_CACHE_DIR = saved;
+    });
+    const save = (root: string) => {
+      const c = new AnalysisCache(root, true);
+      const store = c.loadFacts();
+      store.set('h', facts('n'));
+      c.saveFacts(store, new Set(['h']));
+      c.saveRun('key', '{"report":1}');
+      return c;
+    };
+    const folder = (root: string) => join(dir, sha256(root).slice(0, 24));
+
+    test('a run that creates its root\'s folder removes stale ones; a run of a known root removes nothing; a memo hit marks its folder used', () => {
+      const known = tmp('plumbline-root-');
+      const stale = tmp('plumbline-root-');
+      save(known);
+      save(stale);
+      age(folder(stale), 45);
+      age(folder(known), 45);
+      // a known root's run grows nothing: no pruning, even of the stale folder
+      save(known);
+      expect(existsSync(folder(stale))).toBe(true);
+      // a memo hit of the stale root marks it used
+      const before = statSync(folder(stale)).mtimeMs;
+      expect(new AnalysisCache(stale, true).loadRun('key')).toBe('{"report":1}');
+      expect(statSync(folder(stale)).mtimeMs).toBeGreaterThan(before);
+      age(folder(stale), 45);
+      // a new root's first run prunes the folders unused for more than 30 days
+      const fresh = tmp('plumbline-root-');
+      save(fresh);
+      expect(existsSync(folder(stale))).toBe(false);
+      expect(existsSync(folder(known))).toBe(true); // written by its run above: used today
+      expect(existsSync(folder(fresh))).toBe(true);
+      // and the pruned root simply starts again
+      expect(new AnalysisCache(stale, true).loadFacts().size).toBe(0);
+    });
+  });
+
+  test('code cache: the folder keeps the MAX_CODE_CACHES most recently used files; a CLI run that writes a new one prunes the oldest, one that uses one marks it', async () => {
+    const { cli, fixture } = await import('./helpers.js');
+    const base = tmp('plumbline-cache-');
+    const v8 = join(base, 'v8');
+    mkdirSync(v8);
+    // older files as other Node versions or flags would have left (never loaded: other names)
+    const old = Array.from({ length: MAX_CODE_CACHES + 1 }, (_, i) => `typescript-v0.0.${i}-x64-1-1-0000000${i}.v8`);
+    old.forEach((n, i) => {
+      writeFileSync(join(v8, n), 'stale');
+      age(join(v8, n), 10 - i);
+    });
+    writeFileSync(join(v8, 'notes.txt'), 'not a code cache');
+    age(join(v8, 'notes.txt'), 100);
+    const run = () => cli(['evaluate', fixture('ts-minimal-chat'), '--no-cache', '-f', 'json'], { PLUMBLINE_CACHE_DIR: base, NODE_OPTIONS: '', NODE_DISABLE_COMPILE_CACHE: '' });
+    const first = run();
+    expect(first.code, first.stderr).toBe(0);
+    const files = () => readdirSync(v8).filter((n) => n.endsWith('.v8')).sort();
+    const mine = files().filter((n) => !old.includes(n));
+    expect(mine).toHaveLength(1);
+    // the new file and the most recent of the old ones, MAX_CODE_CACHES in all
+    expect(files()).toEqual([...mine, ...old.slice(old.length - (MAX_CODE_CACHES - 1))].sort());
+    expect(readFileSync(join(v8, 'notes.txt'), 'utf8')).toBe('not a code cache');
+    // a run that loads the file marks it used; the report is the same
+    age(join(v8, mine[0]!), 20);
+    expect(run().stdout).toBe(first.stdout);
+    expect(Date.now() - statSync(join(v8, mine[0]!)).mtimeMs).toBeLessThan(DAY);
+    // so a later prune keeps it and drops the oldest other
+    expect(pruneCodeCaches(v8, undefined, 2).map((p) => p.slice(v8.length + 1)).sort()).toEqual(old.slice(old.length - (MAX_CODE_CACHES - 1), old.length - 1).sort());
+    expect(files()).toEqual([mine[0]!, old[old.length - 1]!].sort());
   });
 });

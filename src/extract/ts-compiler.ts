@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { ts } from 'ts-morph';
 import { readAsciiFast, sha256, writeFileAtomic } from '../util/fs.js';
+import { pruneCodeCaches, touch } from '../util/cache.js';
 
 /**
  * Loads the TypeScript compiler bundled by ts-morph (`@ts-morph/common/dist/typescript.js`)
@@ -12,7 +13,8 @@ import { readAsciiFast, sha256, writeFileAtomic } from '../util/fs.js';
  * With a code-cache folder (`<user cache>/v8`, also with `--no-cache`; see AnalysisCache.codeDir), V8's compiled code for the
  * 9 MB compiler is kept there (`vm.Script` cached data, keyed by the compiler file, Node's
  * version, architecture and flags): a re-run that parses one changed file loads the compiler in about
- * 0.1 s instead of 0.35 s. A rejected or unreadable cache only costs a normal load.
+ * 0.1 s instead of 0.35 s. A rejected or unreadable cache only costs a normal load. The folder
+ * keeps the few most recently used files (`pruneCodeCaches`).
  */
 let codeCacheDir: string | undefined;
 
@@ -50,10 +52,12 @@ export function loadTypeScriptCompiler(): typeof ts {
       compiler.createSourceFile('warm.ts', 'import a from "b";\nexport class C { m(x: number): string { for (const y of [x]) { if (y) return `${y}`; } return f(x)!.g?.(\'s\'); } }\n', { languageVersion: compiler.ScriptTarget.Latest, jsDocParsingMode: compiler.JSDocParsingMode.ParseNone }, false);
       try {
         writeFileAtomic(cacheFile, script.createCachedData());
+        // the folder grows only here: keep the most recently used few (MAX_CODE_CACHES)
+        pruneCodeCaches(codeCacheDir, cacheFile);
       } catch {
         /* a cache that cannot be written is only slower */
       }
-    }
+    } else if (cacheFile) touch(cacheFile); // used: last to be evicted
     return compiler;
   } catch {
     return createRequire(file)('./typescript.js') as typeof ts;

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, statSync, utimesSync, type Stats } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { FileFacts } from '../extract/types.js';
 import { readAsciiFast, sha256, userCacheDir, writeFileAtomic } from './fs.js';
@@ -55,13 +55,17 @@ export class AnalysisCache {
   private baseKeys = new Set<string>();
   /** Hashes held by `facts-delta.json` as loaded: written again while used (some are base keys with newer facts). */
   private deltaKeys = new Set<string>();
+  /** The user cache folder (`userCacheDir()`) this cache's folders live in. */
+  private readonly base: string;
+  /** Whether this run's first write created the root's folder (set at the first write): then the run prunes the other roots' folders. */
+  private created: boolean | undefined;
 
   /**
    * @param root absolute path of the scanned repository (one cache folder per root)
    * @param enabled false for `--no-cache`
    */
   constructor(root: string, enabled: boolean, private readonly opts: AnalysisCacheOptions = {}) {
-    const base = userCacheDir();
+    const base = (this.base = userCacheDir());
     const rel = relative(root, base);
     const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
     this.dir = enabled && !inside ? join(base, sha256(root).slice(0, 24)) : undefined;
@@ -94,6 +98,7 @@ export class AnalysisCache {
 
   private write(name: string, data: unknown): void {
     if (!this.dir) return;
+    this.created ??= !existsSync(this.dir);
     try {
       writeFileAtomic(join(this.dir, name), asciiJson(data));
     } catch {
@@ -220,13 +225,25 @@ export class AnalysisCache {
   }
 
   /** The memoized report text for `key`, if any. */
+  /**
+   * The memoized report text for `key`, if any. A hit marks the root's folder as used (its
+   * mtime, which `pruneRootCaches` reads: a root answered from the memo for weeks is not stale).
+   */
   loadRun(key: string): string | undefined {
     const r = this.read<{ key: string; report: string }>('run.json');
-    return r && r.key === key ? r.report : undefined;
+    if (!r || r.key !== key) return undefined;
+    touch(this.dir!);
+    return r.report;
   }
 
+  /**
+   * Memoizes the report text for `key`: the run's last write. When this run created the root's
+   * folder (the only time the cache grows by a root), the folders of other roots are pruned
+   * (`pruneRootCaches`).
+   */
   saveRun(key: string, report: string): void {
     this.write('run.json', { key, report });
+    if (this.created) pruneRootCaches(this.base, this.dir);
   }
 }
 
@@ -244,4 +261,93 @@ export class LineCache {
     this.map.set(hash, { ...this.map.get(hash), ...lines });
     this.added = true;
   }
+}
+
+/** A root's cache folder that no run has used for this long is removed: 30 days, in ms. */
+export const ROOT_CACHE_TTL_MS = 30 * 24 * 3600_000;
+/** At most this many roots' cache folders are kept, the most recently used (a few MB each, up to about 10 MB on a 20 MB monorepo). */
+export const MAX_ROOT_CACHES = 32;
+/** At most this many V8 code-cache files are kept in `<user cache>/v8` (2.5 MB each: one per Node version, compiler build and set of Node flags). */
+export const MAX_CODE_CACHES = 4;
+
+/** The name of a root's cache folder: the first 24 hex digits of the root path's sha256 (`AnalysisCache`). */
+const ROOT_FOLDER = /^[0-9a-f]{24}$/;
+/** The name of a compiler code-cache file (src/extract/ts-compiler.ts). */
+const CODE_CACHE_FILE = /^typescript-[\w.-]+\.v8$/;
+
+/** Sets a path's mtime to now (ignored when it fails: the mark only orders eviction). */
+export function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    /* gone or read-only: only eviction order depends on it */
+  }
+}
+
+/**
+ * Bounds the user cache by roots: removes the root cache folders (`<user cache>/<24 hex>`) whose
+ * last use (the folder's mtime: each cache write renames a file into it, a memo hit touches it)
+ * is older than `ttlMs`, then all but the `max` most recently used. Issue 16 ("flat"): without
+ * it every audited path (a CI checkout at a new path each run, a temp copy) left its facts behind.
+ * Only real directories with plumbline's folder names are touched, never symlinks or other
+ * entries; a folder another process removes first, or one that cannot be removed, is skipped.
+ * @param base the user cache folder (`userCacheDir()`)
+ * @param keep the current run's folder, never removed
+ * @param now the clock, ms since the epoch
+ * @returns the folders removed (absolute paths)
+ */
+export function pruneRootCaches(base: string, keep: string | undefined, now = Date.now(), ttlMs = ROOT_CACHE_TTL_MS, max = MAX_ROOT_CACHES): string[] {
+  return evict(base, (name, st) => ROOT_FOLDER.test(name) && st.isDirectory(), keep, now, ttlMs, max);
+}
+
+/**
+ * Bounds the compiler's code cache (`<user cache>/v8`): keeps the `max` most recently used
+ * code-cache files (mtime; a load that uses one touches it) and removes the rest. Called when a
+ * new file is written, the only time the folder grows (a new Node version, compiler build or set
+ * of Node flags).
+ * @param dir the code-cache folder
+ * @param keep the file just written or used, never removed
+ * @returns the files removed (absolute paths)
+ */
+export function pruneCodeCaches(dir: string, keep: string | undefined, max = MAX_CODE_CACHES): string[] {
+  return evict(dir, (name, st) => CODE_CACHE_FILE.test(name) && st.isFile(), keep, Date.now(), Infinity, max);
+}
+
+/** Removes the entries of `dir` that `mine` claims, older than `ttlMs` or beyond the `max` newest (by mtime), never `keep`. */
+function evict(dir: string, mine: (name: string, st: Stats) => boolean, keep: string | undefined, now: number, ttlMs: number, max: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const entries: Array<{ path: string; used: number }> = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      if (mine(name, st)) entries.push({ path, used: st.mtimeMs });
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  // newest first; the kept one counts toward `max` wherever its mtime puts it
+  entries.sort((a, b) => b.used - a.used || (a.path < b.path ? -1 : 1));
+  const removed: string[] = [];
+  let kept = keep !== undefined && entries.some((e) => e.path === keep) ? 1 : 0;
+  for (const e of entries) {
+    if (e.path === keep) continue;
+    if (now - e.used <= ttlMs && kept < max) {
+      kept++;
+      continue;
+    }
+    try {
+      rmSync(e.path, { recursive: true, force: true });
+      removed.push(e.path);
+    } catch {
+      /* in use or not ours to remove: left */
+    }
+  }
+  return removed;
 }
