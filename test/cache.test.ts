@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalysisCache, asciiJson, MAX_CODE_CACHES, MAX_ROOT_CACHES, pruneCodeCaches, pruneRootCaches, readCacheText, ROOT_CACHE_TTL_MS } from '../src/util/cache.js';
-import { sha256 } from '../src/util/fs.js';
+import { AnalysisCache, asciiJson, MAX_CODE_CACHES, MAX_ROOT_CACHES, pruneCodeCaches, pruneRootCaches, readCacheText, ROOT_CACHE_TTL_MS, rootFolderName } from '../src/util/cache.js';
 import type { FileFacts } from '../src/extract/types.js';
 import { tmp } from './helpers.js';
 import { buildFactFilter } from '../src/extract/keep.js';
@@ -11,20 +10,26 @@ import { withAllSignals } from '../src/rubric/all-signals.js';
 import { SignalIndex } from '../src/detect/match.js';
 import { allSignals } from '../src/extract/keep.js';
 
-const facts = (v: string): FileFacts => ({ facts: [{ k: 'decl', v, l: 1 }], imports: [], parsed: true });
-
-describe('analysis cache files (issue 16)', () => {
+/** Points PLUMBLINE_CACHE_DIR at a new temp folder for each test of the enclosing describe (given to `set`), restoring it after. */
+function useCacheDir(set: (dir: string) => void): void {
   let saved: string | undefined;
-  let dir: string;
   beforeEach(() => {
     saved = process.env.PLUMBLINE_CACHE_DIR;
-    dir = tmp('plumbline-cache-');
+    const dir = tmp('plumbline-cache-');
+    set(dir);
     process.env.PLUMBLINE_CACHE_DIR = dir;
   });
   afterEach(() => {
     if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
     else process.env.PLUMBLINE_CACHE_DIR = saved;
   });
+}
+
+const facts = (v: string): FileFacts => ({ facts: [{ k: 'decl', v, l: 1 }], imports: [], parsed: true });
+
+describe('analysis cache files (issue 16)', () => {
+  let dir: string;
+  useCacheDir((d) => (dir = d));
 
   test('files are pure ASCII and read back equal, non-ASCII text included; an older UTF-8 file still reads', () => {
     const data = { s: 'café … 😀 \u2028 "q" \\ \ud800' };
@@ -271,7 +276,7 @@ describe('the user cache stays bounded (issue 16)', () => {
     const t = new Date(now - daysAgo * DAY);
     utimesSync(path, t, t);
   };
-  const hex = (i: number) => sha256(`root ${i}`).slice(0, 24);
+  const hex = (i: number) => rootFolderName(`root ${i}`);
 
   test('root folders: the stale and those beyond the most recent MAX_ROOT_CACHES go; the current one and entries not ours stay', () => {
     const base = tmp('plumbline-cache-');
@@ -311,17 +316,8 @@ describe('the user cache stays bounded (issue 16)', () => {
   });
 
   describe('through the cache', () => {
-    let saved: string | undefined;
     let dir: string;
-    beforeEach(() => {
-      saved = process.env.PLUMBLINE_CACHE_DIR;
-      dir = tmp('plumbline-cache-');
-      process.env.PLUMBLINE_CACHE_DIR = dir;
-    });
-    afterEach(() => {
-      if (saved === undefined) delete process.env.PLUMBLINE_CACHE_DIR;
-      else process.env.PLUMBLINE_CACHE_DIR = saved;
-    });
+    useCacheDir((d) => (dir = d));
     const save = (root: string) => {
       const c = new AnalysisCache(root, true);
       const store = c.loadFacts();
@@ -330,7 +326,7 @@ describe('the user cache stays bounded (issue 16)', () => {
       c.saveRun('key', '{"report":1}');
       return c;
     };
-    const folder = (root: string) => join(dir, sha256(root).slice(0, 24));
+    const folder = (root: string) => join(dir, rootFolderName(root));
 
     test('a run that creates its root\'s folder removes stale ones; a run of a known root removes nothing; a memo hit marks its folder used', () => {
       const known = tmp('plumbline-root-');

@@ -3,8 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { ts } from 'ts-morph';
-import { readAsciiFast, sha256, writeFileAtomic } from '../util/fs.js';
-import { pruneCodeCaches, touch } from '../util/cache.js';
+import { readAsciiFast, sha256, touch, writeFileAtomic } from '../util/fs.js';
+import { pruneCodeCaches } from '../util/cache.js';
 
 /**
  * Loads the TypeScript compiler bundled by ts-morph (`@ts-morph/common/dist/typescript.js`)

@@ -1,7 +1,7 @@
-import { existsSync, lstatSync, readdirSync, rmSync, statSync, utimesSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { FileFacts } from '../extract/types.js';
-import { readAsciiFast, sha256, userCacheDir, writeFileAtomic } from './fs.js';
+import { readAsciiFast, sha256, touch, userCacheDir, writeFileAtomic } from './fs.js';
 
 /**
  * JSON text with every non-ASCII character escaped (`\\u00e9`): a cache file is then pure ASCII,
@@ -68,7 +68,7 @@ export class AnalysisCache {
     const base = (this.base = userCacheDir());
     const rel = relative(root, base);
     const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-    this.dir = enabled && !inside ? join(base, sha256(root).slice(0, 24)) : undefined;
+    this.dir = enabled && !inside ? join(base, rootFolderName(root)) : undefined;
     this.code = inside ? undefined : join(base, 'v8');
   }
 
@@ -224,7 +224,6 @@ export class AnalysisCache {
     this.write('lines.json', out);
   }
 
-  /** The memoized report text for `key`, if any. */
   /**
    * The memoized report text for `key`, if any. A hit marks the root's folder as used (its
    * mtime, which `pruneRootCaches` reads: a root answered from the memo for weeks is not stale).
@@ -270,20 +269,16 @@ export const MAX_ROOT_CACHES = 32;
 /** At most this many V8 code-cache files are kept in `<user cache>/v8` (2.5 MB each: one per Node version, compiler build and set of Node flags). */
 export const MAX_CODE_CACHES = 4;
 
-/** The name of a root's cache folder: the first 24 hex digits of the root path's sha256 (`AnalysisCache`). */
-const ROOT_FOLDER = /^[0-9a-f]{24}$/;
+/** Hex digits of the root path's sha256 that name a root's cache folder. */
+const ROOT_HEX = 24;
+/** A root's cache folder name (`<user cache>/<name>`): the first `ROOT_HEX` hex digits of the root path's sha256. */
+export function rootFolderName(root: string): string {
+  return sha256(root).slice(0, ROOT_HEX);
+}
+/** What `rootFolderName` gives: the only names `pruneRootCaches` removes. */
+const ROOT_FOLDER = new RegExp(`^[0-9a-f]{${ROOT_HEX}}$`);
 /** The name of a compiler code-cache file (src/extract/ts-compiler.ts). */
 const CODE_CACHE_FILE = /^typescript-[\w.-]+\.v8$/;
-
-/** Sets a path's mtime to now (ignored when it fails: the mark only orders eviction). */
-export function touch(path: string): void {
-  try {
-    const now = new Date();
-    utimesSync(path, now, now);
-  } catch {
-    /* gone or read-only: only eviction order depends on it */
-  }
-}
 
 /**
  * Bounds the user cache by roots: removes the root cache folders (`<user cache>/<24 hex>`) whose

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { homedir } from 'node:os';
@@ -34,6 +34,16 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Sets a path's access and modification times to now; a failure (gone, read-only) is ignored: callers use the mark only to order cache eviction. */
+export function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    /* only eviction order depends on it */
   }
 }
 
